@@ -1,0 +1,30 @@
+# Two commands for a fresh machine (see README):
+#   make demo   set up .venv and build the demo reports
+#   make test   set up .venv (with test tools) and run lint + the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lab bench clean-reports
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/ipbench run params/demo.yaml
+
+test: setup
+	$(BIN)/ruff check ipbench tests bench scripts
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/ipbench lab
+
+bench: setup
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

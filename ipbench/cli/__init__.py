@@ -1,0 +1,1 @@
+"""Command-line interface (``ipbench ...``), one module per command group."""

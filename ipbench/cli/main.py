@@ -1,0 +1,22 @@
+"""Entry point of the ``ipbench`` command: registers each command group's Typer app."""
+
+from __future__ import annotations
+
+import typer
+
+from ipbench.cli import data, params, patents, run
+
+app = typer.Typer(
+    name="ipbench",
+    help="ipbench: evaluate the regional layout of intellectual property (知识产权区域布局评价).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data", help="Build, check and query the data store.")
+app.add_typer(params.app, name="params", help="Check and show parameter files.")
+app.add_typer(patents.app, name="patents", help="Ingest patent-record exports.")
+run.register(app)  # top-level commands: run, lab, demo
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
