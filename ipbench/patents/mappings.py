@@ -1,0 +1,176 @@
+"""Column mappings: which header of an export holds which canonical field.
+
+A mapping is a YAML file (presets in ``ipbench/patents/presets/``, or a user's own file)::
+
+    name: cnipa
+    label: CNIPA 专利检索及分析系统 / 中国专利数据库 export
+    fields:                      # canonical field -> candidate headers, first present wins
+      app_no: [申请号]
+      filing_date: [申请日]
+    patent_type_values:          # cell text -> invention | utility | design
+      发明: invention
+    separator: "[;；,，|]"       # between several IPC codes / dates in one cell
+
+Header matching ignores surrounding spaces, a UTF-8 BOM and the difference between full-width
+and half-width parentheses (``公开（公告）号`` = ``公开(公告)号``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ipbench.errors import DataError, ParamsError
+
+PRESET_DIR = Path(__file__).with_name("presets")
+
+#: Canonical fields, with a bilingual label (used in messages and the summary).
+FIELDS: dict[str, str] = {
+    "app_no": "申请号 / application number",
+    "filing_date": "申请日 / filing date",
+    "pub_no": "公开（公告）号 / publication number",
+    "pub_date": "公开（公告）日 / publication date",
+    "grant_date": "授权公告日 / grant date",
+    "patent_type": "专利类型 / patent type",
+    "ipc_main": "IPC主分类号 / main IPC",
+    "ipc_all": "IPC分类号 / all IPC codes",
+    "applicant": "申请人 / applicants",
+    "applicant_type": "申请人类型 / applicant type",
+    "area_code": "国省代码·行政区划代码 / area code",
+    "address": "申请人地址 / applicant address",
+    "legal_status": "法律状态 / legal status",
+    "lapse_date": "失效日 / lapse date",
+    "transfer_dates": "转让日 / transfer dates",
+    "licence_dates": "许可日 / licence dates",
+    "pledge_dates": "质押日 / pledge dates",
+    "transfer_count": "转让次数 / transfers",
+    "licence_count": "许可次数 / licences",
+    "pledge_count": "质押次数 / pledges",
+}
+REQUIRED = ("app_no", "filing_date")
+DATE_FIELDS = ("filing_date", "pub_date", "grant_date", "lapse_date")
+EVENT_KINDS = ("transfer", "licence", "pledge")
+PATENT_TYPES = ("invention", "utility", "design")
+
+_DEFAULT_TYPE_VALUES = {
+    "发明": "invention", "发明专利": "invention", "发明申请": "invention",
+    "发明授权": "invention", "发明公开": "invention", "invention": "invention",
+    "实用新型": "utility", "实用新型专利": "utility", "utility": "utility",
+    "外观设计": "design", "外观设计专利": "design", "外观": "design", "design": "design",
+}
+
+
+def _norm_header(h: Any) -> str:
+    s = str(h).replace("\ufeff", "").strip()
+    return s.translate(str.maketrans("（）［］", "()[]")).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """A column mapping (see module docstring). Build with :func:`load_mapping`."""
+
+    name: str
+    fields: dict[str, tuple[str, ...]]
+    patent_type_values: dict[str, str] = field(default_factory=dict)
+    separator: str = "[;；,，|]"
+    label: str = ""
+    evidence: str = ""
+
+    def resolve(self, headers: list[str], file: Any = None) -> dict[str, str]:
+        """Return ``{canonical field: header in this file}`` for the fields present.
+
+        Raises :class:`DataError` naming the file when a required field has no header.
+        """
+        present = {_norm_header(h): h for h in headers}
+        out: dict[str, str] = {}
+        for canon, candidates in self.fields.items():
+            for cand in candidates:
+                if _norm_header(cand) in present:
+                    out[canon] = present[_norm_header(cand)]
+                    break
+        missing = [f for f in REQUIRED if f not in out]
+        if missing:
+            wanted = "; ".join(f"{FIELDS[f]}: one of {list(self.fields.get(f, ()))}" for f in missing)
+            raise DataError(
+                f"mapping {self.name!r} finds no column for {wanted}; headers are {list(headers)[:30]}"
+                " — pick another --mapping preset or write a mapping YAML",
+                file=file,
+                column=missing[0],
+            )
+        if "area_code" not in out and "address" not in out:
+            raise DataError(
+                f"mapping {self.name!r} finds neither an area-code nor an address column, so no"
+                " record can be given a region",
+                file=file,
+                column="area_code/address",
+            )
+        return out
+
+    def type_of(self, text: str | None) -> str | None:
+        """Patent type for a cell text (exact match after stripping, else None)."""
+        if text is None:
+            return None
+        return self.patent_type_values.get(str(text).strip())
+
+
+def list_presets() -> list[str]:
+    """Names of the shipped presets."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def load_mapping(spec: str | Path | dict | ColumnMapping | None = None) -> ColumnMapping:
+    """Load a mapping: a preset name (``cnipa``, ``incopat``, ``patsnap``), a YAML path, or a dict.
+
+    ``None`` means the ``cnipa`` preset.
+    """
+    if isinstance(spec, ColumnMapping):
+        return spec
+    where = "mapping"
+    if spec is None:
+        spec = "cnipa"
+    if isinstance(spec, dict):
+        raw = spec
+    else:
+        path = Path(spec)
+        if not path.suffix and (PRESET_DIR / f"{spec}.yaml").is_file():
+            path = PRESET_DIR / f"{spec}.yaml"
+        if not path.is_file():
+            raise ParamsError(
+                f"mapping {str(spec)!r}: neither a preset ({', '.join(list_presets())}) nor a file"
+            )
+        where = str(path)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(raw) - {"name", "label", "evidence", "fields", "patent_type_values", "separator"}
+    if unknown:
+        raise ParamsError(f"{where}: unknown key(s) {sorted(unknown)}")
+    fields_raw = raw.get("fields") or {}
+    bad = set(fields_raw) - set(FIELDS)
+    if bad:
+        raise ParamsError(
+            f"{where}: fields.{sorted(bad)[0]} is not a canonical field; known: {list(FIELDS)}"
+        )
+    fields_ = {
+        k: tuple([v] if isinstance(v, str) else list(v)) for k, v in fields_raw.items() if v
+    }
+    types = dict(_DEFAULT_TYPE_VALUES)
+    for k, v in (raw.get("patent_type_values") or {}).items():
+        if v not in PATENT_TYPES:
+            raise ParamsError(f"{where}: patent_type_values.{k} = {v!r}; use one of {PATENT_TYPES}")
+        types[str(k)] = v
+    sep = raw.get("separator", "[;；,，|]")
+    try:
+        re.compile(sep)
+    except re.error as exc:
+        raise ParamsError(f"{where}: separator {sep!r} is not a regular expression: {exc}") from exc
+    return ColumnMapping(
+        name=str(raw.get("name") or Path(str(spec)).stem),
+        fields=fields_,
+        patent_type_values=types,
+        separator=sep,
+        label=str(raw.get("label", "")),
+        evidence=str(raw.get("evidence", "")),
+    )

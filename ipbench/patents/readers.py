@@ -1,0 +1,181 @@
+"""Read patent-list exports (CSV in UTF-8 or GBK/GB18030, optionally .gz; XLSX) into DuckDB.
+
+Every file becomes rows of one table ``raw_records``: the canonical fields of
+:data:`ipbench.patents.mappings.FIELDS` (VARCHAR, NULL when the file lacks the column) plus
+``_file`` (file name) and ``_row`` (the row as a spreadsheet shows it: header = row 1, first
+record = row 2). CSV is parsed by DuckDB's ``read_csv`` (nothing row-by-row in Python; DuckDB
+keeps the file's row order, which ``row_number() over ()`` relies on). Files that are not
+UTF-8 are transcoded to a temporary UTF-8 file first, in 1 MiB blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ipbench.errors import DataError
+from ipbench.patents.mappings import FIELDS, ColumnMapping
+
+RAW_TABLE = "raw_records"
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What was read from one file: rows and the header used for each canonical field."""
+
+    file: str
+    rows: int
+    columns: dict[str, str]
+    encoding: str
+
+
+def _open_bytes(path: Path):
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8`` when the first MiB decodes as UTF-8, else ``gb18030`` (a superset of GBK).
+
+    A multi-byte character cut at the 1 MiB boundary is tolerated.
+    """
+    with _open_bytes(path) as fh:
+        head = fh.read(_BLOCK)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _transcode(path: Path, encoding: str, tmpdir: Path) -> Path:
+    out = tmpdir / (path.name.removesuffix(".gz") + ".utf8.csv")
+    with _open_bytes(path) as src, out.open("wb") as dst:
+        reader = codecs.getreader(encoding)(src, errors="strict")
+        try:
+            while block := reader.read(_BLOCK):
+                dst.write(block.encode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"cannot decode as {encoding} ({exc.reason}); save the file as UTF-8 or GBK",
+                file=path.name,
+            ) from exc
+    return out
+
+
+def _select_list(columns: dict[str, str]) -> str:
+    parts = []
+    for canon in FIELDS:
+        if canon in columns:
+            header = columns[canon].replace('"', '""')
+            parts.append(f'NULLIF(TRIM(CAST("{header}" AS VARCHAR)), \'\') AS {canon}')
+        else:
+            parts.append(f"CAST(NULL AS VARCHAR) AS {canon}")
+    return ", ".join(parts)
+
+
+def _csv_headers(con: duckdb.DuckDBPyConnection, src: str) -> list[str]:
+    rel = con.sql(
+        f"SELECT * FROM read_csv({src!r}, header=true, all_varchar=true, sample_size=-1) LIMIT 0"
+    )
+    return list(rel.columns)
+
+
+def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path) -> FileRead:
+    encoding = detect_encoding(path)
+    src = path if encoding == "utf-8" else _transcode(path, encoding, tmpdir)
+    try:
+        headers = _csv_headers(con, str(src))
+    except duckdb.Error as exc:
+        raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
+    columns = mapping.resolve(headers, file=path.name)
+    try:
+        con.execute(
+            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(columns)}, ? AS _file,"
+            " CAST(row_number() OVER () + 1 AS BIGINT) AS _row"
+            f" FROM read_csv(?, header=true, all_varchar=true, strict_mode=false,"
+            " null_padding=true)",
+            [path.name, str(src)],
+        )
+    except duckdb.Error as exc:
+        raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
+    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file = ?", [path.name]).fetchone()
+    return FileRead(path.name, int(rows[0]), columns, encoding)
+
+
+def _read_xlsx(con, path: Path, mapping: ColumnMapping) -> FileRead:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise DataError(f"cannot read as XLSX: {exc}", file=path.name, sheet=0) from exc
+    columns = mapping.resolve([str(c) for c in frame.columns], file=path.name)
+    frame = frame[[columns[c] for c in FIELDS if c in columns]].astype("string")
+    frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+    present = {c: f"c{i}" for i, c in enumerate(c for c in FIELDS if c in columns)}
+    con.register("_xlsx_frame", frame)
+    try:
+        con.execute(
+            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(present)}, ? AS _file,"
+            " CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM _xlsx_frame",
+            [path.name],
+        )
+    finally:
+        con.unregister("_xlsx_frame")
+    return FileRead(path.name, len(frame), columns, "xlsx")
+
+
+def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the empty ``raw_records`` table."""
+    cols = ", ".join(f"{c} VARCHAR" for c in FIELDS)
+    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _row BIGINT)")
+
+
+def read_exports(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[str | Path],
+    mapping: ColumnMapping,
+    on_file: Callable[[FileRead], None] | None = None,
+) -> list[FileRead]:
+    """Read ``files`` into ``raw_records`` (created anew). Returns one :class:`FileRead` each.
+
+    Raises :class:`DataError` naming the file when it is missing, of an unknown type, or has no
+    column for a required field. File names must be unique (they identify rows in reports).
+    """
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise DataError("no input files given")
+    names = [p.name for p in paths]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise DataError(f"two input files share the name {dup[0]!r}; rename one", file=dup[0])
+    create_raw_table(con)
+    out: list[FileRead] = []
+    tmpdir = Path(tempfile.mkdtemp(prefix="ipbench_patents_"))
+    try:
+        for path in paths:
+            if not path.is_file():
+                raise DataError("file not found", file=str(path))
+            suffixes = [s.lower() for s in path.suffixes[-2:]]
+            if suffixes[-1:] == [".xlsx"]:
+                fr = _read_xlsx(con, path, mapping)
+            elif suffixes[-1:] in ([".csv"], [".txt"]) or suffixes == [".csv", ".gz"]:
+                fr = _read_csv(con, path, mapping, tmpdir)
+            else:
+                raise DataError(
+                    "unknown file type: use .csv, .csv.gz or .xlsx (save .xls as .xlsx)",
+                    file=path.name,
+                )
+            out.append(fr)
+            if on_file is not None:
+                on_file(fr)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return out
