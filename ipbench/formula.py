@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import warnings
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -51,7 +52,7 @@ from ipbench.errors import InputError, ParamsError
 ZeroDivisionPolicy = Literal["raise", "nan"]
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 60
+MAX_DEPTH = 100
 TOTAL_INDUSTRY = "ALL"
 
 # name -> (numpy function or None for panel functions, allowed argument counts, domain note)
@@ -158,22 +159,45 @@ class Evaluated:
     issues: tuple[Issue, ...]
 
     def reasons(self) -> pd.DataFrame:
-        """One row per NaN cell: ``kind`` (highest priority) and ``reason`` (all messages)."""
+        """One row per NaN cell: ``kind`` (highest priority) and ``reason`` (all messages).
+
+        Both columns are categorical (few distinct texts, possibly many cells).
+        """
         nan = np.isnan(self.values.to_numpy(dtype=float))
         idx = self.values.index[nan]
-        n = int(nan.sum())
-        texts: list[list[str]] = [[] for _ in range(n)]
-        rank = np.full(n, len(REASON_KINDS), dtype=int)
+        # Cells share few distinct combinations of issues: label each cell's combination and
+        # build each text once.
+        messages = list(dict.fromkeys(i.message for i in self.issues))
+        slot = {m: j for j, m in enumerate(messages)}
+        hits = np.zeros((int(nan.sum()), len(messages)), dtype=bool)
         for issue in self.issues:
-            hit = np.flatnonzero(np.broadcast_to(issue.mask, nan.shape)[nan])
-            r = REASON_KINDS.index(issue.kind)
-            for i in hit:
-                if issue.message not in texts[i]:
-                    texts[i].append(issue.message)
-            rank[hit] = np.minimum(rank[hit], r)
-        kinds = [REASON_KINDS[r] if r < len(REASON_KINDS) else "undefined" for r in rank]
-        reasons = ["; ".join(t) if t else "undefined result" for t in texts]
-        return pd.DataFrame({"kind": kinds, "reason": reasons}, index=idx)
+            hits[:, slot[issue.message]] |= np.broadcast_to(issue.mask, nan.shape)[nan]
+        if len(messages) <= 62:  # fast path: one integer per combination
+            weights = np.left_shift(np.int64(1), np.arange(len(messages), dtype=np.int64))
+            _, first, inverse = np.unique(hits @ weights, return_index=True, return_inverse=True)
+            patterns = hits[first]
+        else:
+            patterns, inverse = np.unique(hits, axis=0, return_inverse=True)
+        kinds: list[str] = []
+        texts: list[str] = []
+        for pattern in patterns:
+            found = [i for i in self.issues if pattern[slot[i.message]]]
+            ranks = [REASON_KINDS.index(i.kind) for i in found]
+            kinds.append(REASON_KINDS[min(ranks)] if ranks else "undefined")
+            text = "; ".join(dict.fromkeys(i.message for i in found))
+            texts.append(text or "undefined result")
+        inverse = np.asarray(inverse).reshape(-1)
+        return pd.DataFrame(
+            {"kind": _categorical(kinds, inverse), "reason": _categorical(texts, inverse)},
+            index=idx,
+        )
+
+
+def _categorical(labels: list[str], inverse: np.ndarray) -> pd.Categorical:
+    """Categorical with value ``labels[inverse[i]]`` at position i (labels may repeat)."""
+    cats = list(dict.fromkeys(labels))
+    where = np.asarray([cats.index(lab) for lab in labels], dtype=np.int64)
+    return pd.Categorical.from_codes(where[inverse] if len(inverse) else inverse, categories=cats)
 
 
 def _char_pos(text: str, col_offset: int) -> int:
@@ -226,7 +250,9 @@ class Formula:
                 indicator=indicator,
             )
         try:
-            tree = ast.parse(flat, mode="eval")
+            with warnings.catch_warnings():  # e.g. invalid escapes in (rejected) strings
+                warnings.simplefilter("ignore")
+                tree = ast.parse(flat, mode="eval")
         except SyntaxError as exc:
             pos = max((exc.offset or 1) - 1, 0) if exc.lineno in (None, 1) else None
             raise FormulaError(
@@ -329,7 +355,7 @@ class _Checker:
             node, depth = stack.pop()
             if depth > MAX_DEPTH:
                 raise self.fail(f"is nested more than {MAX_DEPTH} levels deep", node)
-            stack.extend((child, depth + 1) for child in self.children(node))
+            stack.extend((child, depth + 1) for child in reversed(self.children(node)))
 
     def children(self, node: ast.AST) -> list[ast.AST]:
         if isinstance(node, ast.Constant):
@@ -471,7 +497,9 @@ class _Evaluator:
         fname = node.func.id  # type: ignore[attr-defined]
         if fname in _MATH:
             args = [self.run(a) for a in node.args]
-            ok_in = np.logical_and.reduce([ok for _, ok in args]) if len(args) > 1 else args[0][1]
+            ok_in = args[0][1]
+            for _, ok in args[1:]:
+                ok_in = ok_in & ok
             res = _MATH[fname][0](*(v for v, _ in args))
             return self.finish(res, ok_in, False, node)
         if fname == "all_industries":
@@ -525,7 +553,7 @@ class _Evaluator:
         v = np.broadcast_to(np.asarray(v, dtype=float), (self.n,))
         found = pos >= 0
         out = np.where(found, v[np.where(found, pos, 0)], np.nan)
-        where = f"year−{k}" if level == "year" else f"industry {TOTAL_INDUSTRY}"
+        where = f"year-{k}" if level == "year" else f"industry {TOTAL_INDUSTRY}"
         for issue in inner.issues:
             m = np.broadcast_to(issue.mask, (self.n,))
             shifted_mask = found & m[np.where(found, pos, 0)]

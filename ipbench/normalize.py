@@ -94,8 +94,11 @@ def minmax(
     df, x, d = _prepare(X, directions)
     check_nonconstant(df)
     mn, mx = x.min(axis=0), x.max(axis=0)
-    r = np.where(d > 0, x - mn, mx - x) / (mx - mn)
-    return _wrap(lo + (hi - lo) * r, df)
+    # benefit (x - min)/(max - min); cost (max - x)/(max - min) = the same with -1 slope
+    span = np.where(d > 0, mx - mn, mn - mx)
+    start = np.where(d > 0, mn, mx)
+    r = (x - start) * ((hi - lo) / span)
+    return _wrap(r + lo if lo else r, df)
 
 
 def zscore(
@@ -204,21 +207,21 @@ def distance_to_target(
             j = df.columns.get_loc(col)
             side = "above the minimum" if benefit[j] else "below the maximum (cost indicator)"
             raise InputError(
-                f"target {t[j]!r} for indicator {col!r} must lie {side} of the data"
-                f" (min {mn[j]!r}, max {mx[j]!r}) for method='minmax'",
+                f"target {float(t[j]):g} for indicator {col!r} must lie {side} of the data"
+                f" (min {float(mn[j]):g}, max {float(mx[j]):g}) for method='minmax'",
                 indicator=col,
             )
         y = np.where(benefit, (x - mn) / (t - mn), (mx - x) / (mx - t))
     else:
         if (t <= 0).any():
             col = _first_bad_column(t <= 0, df)
-            raise InputError(f"method='ratio' needs a positive target; {col!r} has {t[df.columns.get_loc(col)]!r}", indicator=col)
+            raise InputError(f"method='ratio' needs a positive target; {col!r} has {float(t[df.columns.get_loc(col)]):g}", indicator=col)
         cost_vals = x[:, ~benefit]
         if (cost_vals <= 0).any():
             i, j = np.argwhere(cost_vals <= 0)[0]
             col = df.columns[np.flatnonzero(~benefit)[j]]
             raise InputError(
-                f"method='ratio' on cost indicator {col!r} needs x > 0; unit {df.index[i]!r} has {cost_vals[i, j]!r}",
+                f"method='ratio' on cost indicator {col!r} needs x > 0; unit {df.index[i]!r} has {float(cost_vals[i, j]):g}",
                 indicator=col,
                 unit=df.index[i],
             )

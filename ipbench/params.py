@@ -173,21 +173,26 @@ class Indicators(_Model):
 
 
 class Treatment(_Model):
-    """Outlier treatment (``ipbench.treat``); ``method: none`` skips it."""
+    """Outlier treatment (``ipbench.treat.treat``); ``enabled: false`` skips it."""
 
-    method: Literal["none", "winsorize"] = "winsorize"
-    skew_max: float = Field(2.0, gt=0)
-    kurt_max: float = Field(3.5, gt=0)
-    winmax: int = Field(5, ge=0)
-    log_fallback: bool = True
+    enabled: bool = True
+    skew_threshold: float = Field(2.0, gt=0)
+    kurt_threshold: float = Field(3.5)
+    max_winsorized: int = Field(5, ge=0)
+    transform: Literal["log_ct", "log_ct_orig", "log_gii"] | None = "log_ct"
+    combine: bool = False
 
 
 class Imputation(_Model):
-    """Missing values (``ipbench.impute``); ``method: none`` requires complete data."""
+    """Missing values (``ipbench.impute``): ``method`` first, then ``then`` for what is left
+    (e.g. interpolation leaves leading/trailing gaps). ``method: none`` requires complete data.
+    ``by`` is the index level groups are formed on (``year``: mean of the other regions)."""
 
     method: Literal["none", "interpolate", "group_mean", "group_median", "knn", "iterative"] = (
         "interpolate"
     )
+    extrapolate: Literal[False, "nearest"] = False
+    by: Literal["year", "region_code"] = "year"
     then: Literal["none", "group_mean", "group_median"] = "group_mean"
 
 
@@ -200,10 +205,25 @@ class Normalization(_Model):
     across: Literal["panel", "year"] = "panel"
 
 
+def _fraction(value: Any) -> Any:
+    """Judgments may be written as fractions: ``1/3`` (YAML reads it as a string)."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*/\s*\d+(\.\d+)?\s*", value):
+        num, den = (float(x) for x in value.split("/"))
+        if den == 0:
+            raise ValueError(f"{value!r} divides by zero")
+        return num / den
+    return value
+
+
+Judgment = Annotated[float, BeforeValidator(_fraction), Field(gt=0)]
+
+
 class Expert(_Model):
+    """One expert's pairwise comparison matrix (Saaty 1-9 scale; ``1/3`` allowed)."""
+
     name: str = Field(min_length=1)
     weight: float = Field(1.0, gt=0)
-    matrix: list[list[Annotated[float, Field(gt=0)]]]
+    matrix: list[list[Judgment]]
 
     @field_validator("matrix")
     @classmethod

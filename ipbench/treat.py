@@ -111,7 +111,12 @@ def _log_gii(x: np.ndarray) -> np.ndarray:
     return np.log((mx - 1.0) * (x - mn) / (mx - mn) + 1.0)
 
 
+def _log_plain(x: np.ndarray) -> np.ndarray:
+    return np.log(x)
+
+
 #: Log transforms for step 3, by name.
+#: ``log``: plain ``ln x`` (COINr test-treat.R ``f2 = "log"``); needs x > 0, checked here.
 #: ``log_ct``: ``ln(x - min + 0.01 (max - min))`` — COINr ``log_CT`` (default of ``Treat()``);
 #: the lowest value maps to ln(0.01·range), so order is kept and negatives are fine.
 #: ``log_ct_orig``: ``ln(x - min + 1)`` — original COIN Tool form (COINr ``log_CT_orig``);
@@ -119,7 +124,28 @@ def _log_gii(x: np.ndarray) -> np.ndarray:
 #: ``log_gii``: ``ln((max - 1)(x - min)/(max - min) + 1)`` — GII 2020 spreadsheet form as
 #: documented in COINr ``log_GII``; maps min→0 and max→ln(max); requires max > 1 (below that
 #: it reverses the order, which COINr warns about), checked here.
-TRANSFORMS = {"log_ct": _log_ct, "log_ct_orig": _log_ct_orig, "log_gii": _log_gii}
+TRANSFORMS = {
+    "log_ct": _log_ct,
+    "log_ct_orig": _log_ct_orig,
+    "log_gii": _log_gii,
+    "log": _log_plain,
+}
+
+
+def _check_domain(transform: str, x: np.ndarray, col: Any) -> None:
+    """Reject inputs on which a transform is undefined or would reverse the order."""
+    if transform == "log" and np.nanmin(x) <= 0:
+        raise InputError(
+            f"transform 'log' needs x > 0 but indicator {col!r} has min {float(np.nanmin(x)):g};"
+            " use 'log_ct' (shifts by the minimum)",
+            indicator=col,
+        )
+    if transform == "log_gii" and np.nanmax(x) <= 1:
+        raise InputError(
+            f"transform 'log_gii' needs max > 1 but indicator {col!r} has max"
+            f" {float(np.nanmax(x)):g} (it would reverse the order); use 'log_ct'",
+            indicator=col,
+        )
 
 
 def _fails(x: np.ndarray, skew_t: float, kurt_t: float) -> bool:
@@ -142,7 +168,7 @@ def _winsorise(
         extreme = np.nanmax(x) if high else np.nanmin(x)
         idx = valid & (x == extreme)
         rest = x[valid & ~idx]
-        if rest.size < 2:  # would make the indicator (nearly) constant
+        if rest.size == 0 or np.ptp(rest) == 0:  # would make the indicator constant
             break
         x[idx] = rest.max() if high else rest.min()
         changed |= idx
@@ -173,7 +199,8 @@ class TreatResult:
             "异常值处理 · Outlier treatment",
             f"criteria 判据: |skew| >= {self.params['skew_threshold']:g} and kurtosis >="
             f" {self.params['kurt_threshold']:g}; winsorise up to"
-            f" {self.params['max_winsorized']} point(s), then {self.params['transform']}",
+            f" {self.params['max_winsorized']} point(s), then"
+            f" {self.params['transform'] or 'no transform 不变换'}",
             f"indicators 指标: {len(d)}; treated 已处理: {len(treated)};"
             f" still failing 仍不满足: {int((~d['passed']).sum())}",
         ]
@@ -220,16 +247,10 @@ def treat(
 
     actions = np.array(["none"] * x0.shape[1], dtype=object)
     n_win = np.zeros(x0.shape[1], dtype=int)
-    change_rows: list[dict[str, Any]] = []
+    change_rows: list[pd.DataFrame] = []
 
     for j in np.flatnonzero(failing):
         col = df.columns[j]
-        if transform == "log_gii" and np.nanmax(x0[:, j]) <= 1:
-            raise InputError(
-                f"transform 'log_gii' needs max > 1 but indicator {col!r} has max"
-                f" {np.nanmax(x0[:, j])!r} (it would reverse the order); use 'log_ct'",
-                indicator=col,
-            )
         xw, moved = _winsorise(x0[:, j], skew_threshold, kurt_threshold, int(max_winsorized))
         n_win[j] = int(moved.sum())
         labels = np.where(xw < x0[:, j], "winsorised_high", "winsorised_low")
@@ -239,17 +260,25 @@ def treat(
             cell_action = labels
         else:
             base = xw if combine else x0[:, j]
+            _check_domain(transform, base, col)
             out[:, j] = TRANSFORMS[transform](base)
             actions[j] = f"winsorised+{transform}" if combine and n_win[j] else transform
             if not combine:
                 n_win[j] = 0
             cell_action = np.where(moved & combine, np.char.add(labels.astype(str), f"+{transform}"), transform)
         diff = ~np.isnan(x0[:, j]) & (out[:, j] != x0[:, j])
-        for i in np.flatnonzero(diff):
-            change_rows.append(
-                {"indicator": col, "unit": df.index[i], "original": x0[i, j],
-                 "treated": out[i, j], "action": str(cell_action[i])}
+        rows = np.flatnonzero(diff)
+        change_rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": col,
+                    "unit": df.index[rows],
+                    "original": x0[rows, j],
+                    "treated": out[rows, j],
+                    "action": np.asarray(cell_action)[rows].astype(str),
+                }
             )
+        )
 
     skew1, kurt1 = _skew(out), _kurt(out)
     details = pd.DataFrame(
@@ -265,8 +294,9 @@ def treat(
         index=df.columns,
     )
     details.index.name = "indicator"
-    changes = pd.DataFrame(
-        change_rows, columns=["indicator", "unit", "original", "treated", "action"]
+    columns = ["indicator", "unit", "original", "treated", "action"]
+    changes = (
+        pd.concat(change_rows, ignore_index=True) if change_rows else pd.DataFrame(columns=columns)
     )
     params = {
         "skew_threshold": skew_threshold,

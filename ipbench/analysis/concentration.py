@@ -13,24 +13,19 @@ import pandas as pd
 
 from ipbench._checks import as_frame, check_finite, check_nonnegative
 from ipbench.analysis._inputs import align, as_series
-from ipbench.analysis.interpretation import Sentence, label, num, pct
+from ipbench.analysis.interpretation import Sentence, label, pct
 from ipbench.errors import InputError
 
-# Bands used only for wording (not for computing). Gini: the bands commonly quoted in the
-# Chinese literature after the UN convention [M]; HHI in points: U.S. DOJ/FTC (1982
-# guidelines: < 1,000 unconcentrated, 1,000–1,800 moderate; 2023 Merger Guidelines §2.1:
-# > 1,800 highly concentrated).
+# Gini bands used only for wording (not for computing): the bands commonly quoted in the
+# Chinese literature after the UN convention [M]. HHI is reported with its equal-share floor
+# 1/n and as the "numbers-equivalent" 1/H (Adelman 1969, Rev. Econ. Stat. 51(1):99) rather
+# than with the DOJ/FTC market bands, which are meant for firms in a market, not regions.
 GINI_BANDS: tuple[tuple[float, str, str], ...] = (
     (0.2, "高度均衡", "highly even"),
     (0.3, "比较均衡", "fairly even"),
     (0.4, "相对合理", "moderately uneven"),
     (0.5, "差距较大", "uneven"),
     (1.0, "高度集中", "highly concentrated"),
-)
-HHI_BANDS_POINTS: tuple[tuple[float, str, str], ...] = (
-    (1000.0, "非集中", "unconcentrated"),
-    (1800.0, "中度集中", "moderately concentrated"),
-    (10000.0, "高度集中", "highly concentrated"),
 )
 
 
@@ -135,6 +130,8 @@ def location_quotients(
     ``ip`` and ``base`` are frames (rows = units) or Series; the result has one column per
     pair ``"{ip column}/{base column}"``.
     """
+    from ipbench.matching import location_quotient
+
     A = as_frame(ip, name="ip")
     B = as_frame(base, name="base")
     check_finite(A, "ip")
@@ -161,7 +158,10 @@ def location_quotients(
                 tot_a, tot_b = float(A[a].sum()), float(B[b].sum())
             if tot_a <= 0 or tot_b <= 0:
                 raise InputError(f"reference totals for {key!r} must be > 0, got {(tot_a, tot_b)}")
-            out[key] = (A[a] / B[b]) / (tot_a / tot_b)
+            # matching.location_quotient: LQ = (e_ij / e_i) / (E_j / E) with e_ij = ip,
+            # e_i = base, E_j = IP total, E = base total.
+            lq = location_quotient(A[[a]], totals=B[b], reference={a: tot_a}, reference_total=tot_b)
+            out[key] = lq[a]
     if reference is not None:
         unknown = set(reference) - set(out)
         if unknown:
@@ -185,15 +185,14 @@ def describe_concentration(
     """Sentence on how concentrated ``x`` is over units (Gini band, HHI, CR-k, top unit)."""
     s = _values(x, what[1])
     k = min(k, len(s))
-    g, h = gini(s), hhi(s, points=True)
+    g, h = gini(s), hhi(s)
     cr = concentration_ratio(s, k)
     gz, ge = _band(g, GINI_BANDS)
-    hz, he = _band(h, HHI_BANDS_POINTS)
     top = s.idxmax()
     return Sentence(
-        zh=f"{what[0]}在{len(s)}个单元间的分布{gz}（基尼系数{g:.2f}，HHI {num(h, 0)}，{hz}），"
-        f"前{k}位合计占{pct(cr)}，{label(top, names, 'zh')}居首（{pct(s[top] / s.sum())}）。",
-        en=f"{what[1]} is {ge} across {len(s)} units (Gini {g:.2f}; HHI {num(h, 0)}, {he});"
-        f" the top {k} hold {pct(cr)}, led by {label(top, names, 'en')}"
-        f" ({pct(s[top] / s.sum())}).",
+        zh=f"{what[0]}在{len(s)}个单元间的分布{gz}（基尼系数{g:.2f}；HHI {h:.3f}，相当于{1 / h:.1f}个"
+        f"等规模单元），前{k}位合计占{pct(cr)}，{label(top, names, 'zh')}居首（{pct(s[top] / s.sum())}）。",
+        en=f"The distribution of {what[1]} over {len(s)} units is {ge} (Gini {g:.2f}; HHI {h:.3f},"
+        f" equivalent to {1 / h:.1f} equal-sized units); the top {k} hold {pct(cr)}, led by"
+        f" {label(top, names, 'en')} ({pct(s[top] / s.sum())}).",
     )

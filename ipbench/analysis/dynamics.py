@@ -117,9 +117,12 @@ def d_trajectory(
     unit: str = "region_code",
     year: str = "year",
     d: str = "D",
-    grade: str = "grade",
+    grade: str = "grade_zh",
 ) -> DTrajectory:
     """Trajectories of D and its grade per unit, from a long table (unit, year, D, grade).
+
+    The defaults fit the output of :func:`ipbench.matching.coupling_coordination` with the
+    unit and year as columns (``.reset_index()``).
 
     The grade bands are monotone in D, so a grade change is "up" when D rose and "down"
     when it fell; equal grades are "same" whatever the change in D.

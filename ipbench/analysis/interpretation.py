@@ -15,24 +15,15 @@ from typing import Any
 
 from ipbench.errors import InputError
 
-# English names of the 10-level coupling-coordination grades (田深圳等 2021, 地理学报 76(4):781,
-# Table 1) and the 4-level grades (李恒吉等, Table 2); see DOMAIN.md §2.
-GRADE_EN: dict[str, str] = {
-    "极度失调": "extreme imbalance",
-    "严重失调": "severe imbalance",
-    "中度失调": "moderate imbalance",
-    "轻度失调": "mild imbalance",
-    "濒临失调": "on the verge of imbalance",
-    "勉强协调": "barely coordinated",
-    "初级协调": "primary coordination",
-    "中级协调": "intermediate coordination",
-    "良好协调": "good coordination",
-    "优质协调": "high-quality coordination",
-    "失调衰退": "imbalanced, declining",
-    "濒临失调衰退": "on the verge of imbalance",
-    "勉强协调发展": "barely coordinated",
-    "协调发展": "coordinated development",
-}
+
+def _grade_names() -> dict[str, str]:
+    """zh → en grade names from the bands of :mod:`ipbench.matching` (DOMAIN.md §2)."""
+    from ipbench.matching import COUPLING_BANDS, FOUR_BANDS, TEN_BANDS
+
+    out: dict[str, str] = {}
+    for b in (TEN_BANDS, FOUR_BANDS, COUPLING_BANDS):
+        out.update({zh: en[:1].lower() + en[1:] for zh, en in zip(b.labels_zh, b.labels_en, strict=True)})
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,8 +78,9 @@ def label(unit: Any, names: Mapping[Any, Any] | None, lang: str) -> str:
 
 
 def grade_en(grade: str) -> str:
-    """English name of a coordination grade; unknown grades are returned unchanged."""
-    return GRADE_EN.get(str(grade), str(grade))
+    """English name (lower case) of a coordination grade or coupling stage given in Chinese,
+    from the bands of :mod:`ipbench.matching`; unknown names are returned unchanged."""
+    return _grade_names().get(str(grade), str(grade))
 
 
 def describe_matching(
@@ -96,38 +88,46 @@ def describe_matching(
     u_a: float,
     u_b: float,
     D: float,
-    grade: str,
+    grade: str | tuple[str, str],
     side_a: tuple[str, str] = ("创造潜力", "creation potential"),
     side_b: tuple[str, str] = ("创造能力", "creation capability"),
     tolerance: float = 0.1,
+    measure: str = "ratio",
 ) -> Sentence:
     """Sentence for one matching pair: which side lags, with D and its grade.
 
-    Side b lags side a when ``u_a - u_b > tolerance``, side a lags when ``u_b - u_a >
-    tolerance``, otherwise the two are synchronous. This is the difference form of the
-    relative-development typing (DOMAIN.md §2, [M]; tolerance ±0.1 as commonly used).
+    The lagging side comes from :func:`ipbench.matching.relative_development` (``measure``
+    "ratio": U_b/U_a against 1 ± tolerance, or "difference": U_a − U_b against ±tolerance;
+    DOMAIN.md §2 [M]). ``grade``: the Chinese grade (English looked up) or a (zh, en) pair,
+    e.g. ``grade_zh``/``grade_en`` of :func:`ipbench.matching.coupling_coordination`.
 
     >>> print(describe_matching("南通市", 0.7, 0.5, 0.62, "初级协调").zh)
     南通市创造能力滞后于创造潜力（D=0.62，初级协调）。
     """
+    import pandas as pd
+
+    from ipbench.matching import relative_development
+
     for what, v in (("u_a", u_a), ("u_b", u_b), ("D", D)):
         if v is None or not math.isfinite(float(v)):
             raise InputError(f"describe_matching: {what} must be a finite number, got {v!r}")
-    if tolerance < 0:
-        raise InputError(f"tolerance must be >= 0, got {tolerance!r}")
     zh_name, en_name = (unit_name, unit_name) if isinstance(unit_name, str) else unit_name
-    diff = float(u_a) - float(u_b)
-    g_en = grade_en(grade)
-    if diff > tolerance:
+    g_zh, g_en = (grade, grade_en(grade)) if isinstance(grade, str) else (grade[0], grade[1].lower())
+    rd = relative_development(
+        pd.Series([float(u_a)], name="a"), pd.Series([float(u_b)], name="b"),
+        tolerance=tolerance, measure=measure,  # type: ignore[arg-type]
+    )
+    kind = rd["type"].iloc[0]
+    if kind == "b_lagging":
         zh = f"{zh_name}{side_b[0]}滞后于{side_a[0]}"
         en = f"In {en_name}, {side_b[1]} lags behind {side_a[1]}"
-    elif -diff > tolerance:
+    elif kind == "a_lagging":
         zh = f"{zh_name}{side_a[0]}滞后于{side_b[0]}"
         en = f"In {en_name}, {side_a[1]} lags behind {side_b[1]}"
     else:
         zh = f"{zh_name}{side_a[0]}与{side_b[0]}基本同步"
         en = f"In {en_name}, {side_a[1]} and {side_b[1]} develop in step"
     return Sentence(
-        zh=f"{zh}（D={float(D):.2f}，{grade}）。",
+        zh=f"{zh}（D={float(D):.2f}，{g_zh}）。",
         en=f"{en} (D = {float(D):.2f}, {g_en}; U = {float(u_a):.2f} vs {float(u_b):.2f}).",
     )

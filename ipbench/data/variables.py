@@ -7,6 +7,8 @@ from typing import Literal
 
 import pandas as pd
 import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ipbench.data.units import UNITS
@@ -29,7 +31,7 @@ def load_variables(path: str | Path) -> dict[str, Variable]:
     path = Path(path)
     if not path.is_file():
         raise DataError("variables file not found", file=path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     out: dict[str, Variable] = {}
     for name, spec in (doc.get("variables") or {}).items():
         try:

@@ -2,7 +2,7 @@
 
 Every file becomes rows of one table ``raw_records``: the canonical fields of
 :data:`ipbench.patents.mappings.FIELDS` (VARCHAR, NULL when the file lacks the column) plus
-``_file`` (file name) and ``_row`` (the row as a spreadsheet shows it: header = row 1, first
+``_file`` (file name), ``_file_no`` (its position in the list) and ``_row`` (the row as a spreadsheet shows it: header = row 1, first
 record = row 2). CSV is parsed by DuckDB's ``read_csv`` (nothing row-by-row in Python; DuckDB
 keeps the file's row order, which ``row_number() over ()`` relies on). Files that are not
 UTF-8 are transcoded to a temporary UTF-8 file first, in 1 MiB blocks.
@@ -71,6 +71,18 @@ def _transcode(path: Path, encoding: str, tmpdir: Path) -> Path:
     return out
 
 
+def leading_comment_lines(path: Path, encoding: str) -> int:
+    """Number of lines starting with ``#`` at the top of a CSV (e.g. a demo-data notice)."""
+    n = 0
+    with _open_bytes(path) as fh:
+        for raw in fh:
+            if raw.decode(encoding, errors="replace").lstrip("\ufeff").startswith("#"):
+                n += 1
+            else:
+                break
+    return n
+
+
 def _select_list(columns: dict[str, str]) -> str:
     parts = []
     for canon in FIELDS:
@@ -82,36 +94,37 @@ def _select_list(columns: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def _csv_headers(con: duckdb.DuckDBPyConnection, src: str) -> list[str]:
+def _csv_headers(con: duckdb.DuckDBPyConnection, src: str, skip: int) -> list[str]:
     rel = con.sql(
-        f"SELECT * FROM read_csv({src!r}, header=true, all_varchar=true, sample_size=-1) LIMIT 0"
+        f"SELECT * FROM read_csv({src!r}, header=true, all_varchar=true, skip={skip}) LIMIT 0"
     )
     return list(rel.columns)
 
 
-def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path) -> FileRead:
+def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path, file_no: int) -> FileRead:
     encoding = detect_encoding(path)
     src = path if encoding == "utf-8" else _transcode(path, encoding, tmpdir)
+    skip = leading_comment_lines(path, encoding)
     try:
-        headers = _csv_headers(con, str(src))
+        headers = _csv_headers(con, str(src), skip)
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
     columns = mapping.resolve(headers, file=path.name)
     try:
         con.execute(
-            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(columns)}, ? AS _file,"
-            " CAST(row_number() OVER () + 1 AS BIGINT) AS _row"
+            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(columns)}, ? AS _file, ? AS _file_no,"
+            f" CAST(row_number() OVER () + {1 + skip} AS BIGINT) AS _row"
             f" FROM read_csv(?, header=true, all_varchar=true, strict_mode=false,"
-            " null_padding=true)",
-            [path.name, str(src)],
+            f" null_padding=true, skip={skip})",
+            [path.name, file_no, str(src)],
         )
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
-    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file = ?", [path.name]).fetchone()
+    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file = ?", [path.name]).fetchall()[0]
     return FileRead(path.name, int(rows[0]), columns, encoding)
 
 
-def _read_xlsx(con, path: Path, mapping: ColumnMapping) -> FileRead:
+def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRead:
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for broken files
@@ -123,9 +136,9 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping) -> FileRead:
     con.register("_xlsx_frame", frame)
     try:
         con.execute(
-            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(present)}, ? AS _file,"
+            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(present)}, ? AS _file, ? AS _file_no,"
             " CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM _xlsx_frame",
-            [path.name],
+            [path.name, file_no],
         )
     finally:
         con.unregister("_xlsx_frame")
@@ -135,7 +148,7 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping) -> FileRead:
 def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the empty ``raw_records`` table."""
     cols = ", ".join(f"{c} VARCHAR" for c in FIELDS)
-    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _row BIGINT)")
+    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _file_no INTEGER, _row BIGINT)")
 
 
 def read_exports(
@@ -160,14 +173,14 @@ def read_exports(
     out: list[FileRead] = []
     tmpdir = Path(tempfile.mkdtemp(prefix="ipbench_patents_"))
     try:
-        for path in paths:
+        for file_no, path in enumerate(paths):
             if not path.is_file():
                 raise DataError("file not found", file=str(path))
             suffixes = [s.lower() for s in path.suffixes[-2:]]
             if suffixes[-1:] == [".xlsx"]:
-                fr = _read_xlsx(con, path, mapping)
+                fr = _read_xlsx(con, path, mapping, file_no)
             elif suffixes[-1:] in ([".csv"], [".txt"]) or suffixes == [".csv", ".gz"]:
-                fr = _read_csv(con, path, mapping, tmpdir)
+                fr = _read_csv(con, path, mapping, tmpdir, file_no)
             else:
                 raise DataError(
                     "unknown file type: use .csv, .csv.gz or .xlsx (save .xls as .xlsx)",

@@ -1,0 +1,122 @@
+"""Peers and national level: gaps to the best peer and to a reference unit, rank among peers.
+
+Peer comparison as commonly done in regional IP evaluation (DOMAIN.md §7): ratio to the
+national (reference) value, rank among peers, gap to the best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ipbench._checks import as_frame, check_finite, resolve_directions
+from ipbench.analysis.interpretation import Sentence, label
+from ipbench.errors import InputError
+
+
+def peer_ranks(X: Any, directions: Any = None) -> pd.DataFrame:
+    """Rank of every unit on every indicator (1 = best; ties share the best rank, 'min')."""
+    df = as_frame(X)
+    check_finite(df)
+    d = resolve_directions(directions, df.columns)
+    return pd.DataFrame(
+        {c: df[c].rank(ascending=bool(d[c] < 0), method="min").astype(int) for c in df.columns}, index=df.index
+    )
+
+
+def peer_comparison(
+    X: Any,
+    unit: Any,
+    peers: Sequence[Any] | None = None,
+    reference: Any = None,
+    directions: Any = None,
+) -> pd.DataFrame:
+    """Compare ``unit`` with its peers and a reference on each indicator (rows of the result).
+
+    ``X``: rows = units, columns = indicators. ``peers``: the peer group (default: all rows
+    except the reference); ``unit`` is always part of the group. ``reference``: a row label of
+    ``X`` (e.g. the national row) or a Series / mapping of reference values per indicator, or
+    None. For indicator j with direction d_j (+1 benefit, −1 cost):
+
+    * ``best`` = max over the group (min for cost), ``best_unit``;
+    * ``gap_to_best`` = x − best (≤ 0 for benefit indicators, ≥ 0 for cost: 0 = best);
+      ``pct_of_best`` = x / best;
+    * ``reference``, ``gap_to_reference`` = x − ref, ``ratio_to_reference`` = x / ref;
+    * ``rank`` (1 = best, ties 'min') and ``n_peers`` (group size incl. the unit);
+    * ``better_than_reference``: d_j·(x − ref) > 0.
+    """
+    df = as_frame(X)
+    check_finite(df)
+    d = resolve_directions(directions, df.columns)
+    ref_values: pd.Series | None = None
+    ref_label = None
+    if reference is not None:
+        if isinstance(reference, pd.Series | Mapping):
+            ref_values = pd.Series(dict(reference), dtype=float)
+            missing = df.columns.difference(ref_values.index)
+            if len(missing):
+                raise InputError(f"reference has no value for indicator(s) {list(missing)}", indicator=missing[0])
+            ref_values = ref_values.reindex(df.columns)
+        else:
+            if reference not in df.index:
+                raise InputError(f"reference unit {reference!r} is not a row of X", unit=reference)
+            ref_label, ref_values = reference, df.loc[reference]
+    if unit not in df.index:
+        raise InputError(f"unit {unit!r} is not a row of X", unit=unit)
+    if unit == ref_label:
+        raise InputError(f"unit {unit!r} is also the reference", unit=unit)
+    group = [u for u in df.index if u != ref_label] if peers is None else list(dict.fromkeys([unit, *peers]))
+    for u in group:
+        if u not in df.index:
+            raise InputError(f"peer {u!r} is not a row of X", unit=u)
+        if u == ref_label:
+            raise InputError(f"peer {u!r} is the reference unit; the reference is compared, not ranked", unit=u)
+    G = df.loc[group]
+    x = df.loc[unit]
+    best = pd.Series({c: (G[c].max() if d[c] > 0 else G[c].min()) for c in df.columns})
+    best_unit = pd.Series({c: (G[c].idxmax() if d[c] > 0 else G[c].idxmin()) for c in df.columns})
+    ranks = peer_ranks(G, d).loc[unit]
+    out = pd.DataFrame(
+        {
+            "value": x,
+            "direction": d,
+            "best": best,
+            "best_unit": best_unit,
+            "gap_to_best": x - best,
+            "pct_of_best": x / best.where(best != 0),
+            "rank": ranks,
+            "n_peers": len(G),
+        }
+    )
+    if ref_values is not None:
+        out["reference"] = ref_values
+        out["gap_to_reference"] = x - ref_values
+        out["ratio_to_reference"] = x / ref_values.where(ref_values != 0)
+        out["better_than_reference"] = (d * (x - ref_values)) > 0
+    out.index.name = "indicator"
+    return out
+
+
+def describe_peers(
+    table: pd.DataFrame,
+    unit_name: str | tuple[str, str],
+    reference_name: str | tuple[str, str] = ("全国", "the national level"),
+    labels: Mapping[Any, Any] | None = None,
+) -> Sentence:
+    """Sentence: best and worst ranked indicators among peers, and count above the reference."""
+    zh_u, en_u = (unit_name, unit_name) if isinstance(unit_name, str) else unit_name
+    zh_r, en_r = (reference_name, reference_name) if isinstance(reference_name, str) else reference_name
+    n_peers, k = int(table["n_peers"].iloc[0]), len(table)
+    best_i, worst_i = table["rank"].idxmin(), table["rank"].idxmax()
+    zh = (f"在{n_peers}个同类单元中，{zh_u}的{label(best_i, labels, 'zh')}排名最高（第{int(table.at[best_i, 'rank'])}位），"
+          f"{label(worst_i, labels, 'zh')}排名最低（第{int(table.at[worst_i, 'rank'])}位）")
+    en = (f"Among {n_peers} peers, {en_u} ranks highest on {label(best_i, labels, 'en')} (#{int(table.at[best_i, 'rank'])})"
+          f" and lowest on {label(worst_i, labels, 'en')} (#{int(table.at[worst_i, 'rank'])})")
+    if "better_than_reference" in table.columns:
+        m = int(np.sum(table["better_than_reference"]))
+        zh += f"；{k}项指标中{m}项优于{zh_r}"
+        en += f"; it does better than {en_r} on {m} of {k} indicators"
+    return Sentence(zh=zh + "。", en=en + ".")

@@ -1,0 +1,359 @@
+"""Read raw CSV/XLSX files into a uniform long "cells" table, before validation.
+
+Each loader returns a :class:`Table` (header rows with merged cells filled, body as strings,
+Excel-style row numbers); :func:`to_cells` reshapes it according to the source's layout into
+one row per value with its origin (sheet, row, column) kept for error messages.
+
+Row numbers are those a user sees in Excel: 1-based, counting title and header rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ipbench.data.sources import Source
+from ipbench.data.units import UNITS, clean_unit
+from ipbench.errors import DataError
+
+#: Rows whose first (region) cell starts with one of these are footnotes, not data.
+FOOTNOTE_PREFIXES = ("注", "资料来源", "数据来源", "说明", "示例数据", "Note", "Source")
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0+)?\s*年?\s*$")
+_UNIT_IN_LABEL = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
+CELL_COLUMNS = ["region_raw", "industry_raw", "year_raw", "label", "value_raw", "unit_raw", "row", "column"]
+
+
+def norm_label(text: object) -> str:
+    """Header text as compared with the YAML: NFKC (full-width → ASCII), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as Excel shows columns)."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet or CSV: ``labels[j]`` = parts of column j's header; ``body`` holds strings."""
+
+    file: str
+    sheet: str | None
+    labels: list[tuple[str, ...]]
+    body: pd.DataFrame  # columns 0..n-1 (str), plus 'row' (Excel row number)
+
+    def label(self, j: int) -> str:
+        return "/".join(self.labels[j])
+
+    def where(self, j: int) -> str:
+        return f"{column_letter(j)} ({self.label(j)})" if self.label(j) else column_letter(j)
+
+    def find(self, name: str, what: str) -> int:
+        """Index of the column named ``name`` (full label or one header part)."""
+        key = norm_label(name)
+        hits = [j for j, parts in enumerate(self.labels) if key == norm_label("/".join(parts))]
+        if not hits:
+            hits = [j for j, parts in enumerate(self.labels) if key in {norm_label(p) for p in parts}]
+        if len(hits) == 1:
+            return hits[0]
+        shown = ", ".join(repr(self.label(j)) for j in range(len(self.labels)) if self.label(j))
+        if not hits:
+            raise DataError(
+                f"{what} column {name!r} not found in the header; columns are: {shown}",
+                file=self.file, sheet=self.sheet, column=name,
+            )
+        raise DataError(f"{what} column {name!r} matches several columns", file=self.file, sheet=self.sheet, column=name)
+
+
+# ---------------------------------------------------------------------------- encodings
+def detect_encoding(path: Path, declared: str = "auto", display: str | None = None) -> str:
+    """BOM → utf-8-sig; valid UTF-8 → utf-8; else charset-normalizer's guess, where any
+    Chinese legacy guess (gb2312/gbk/gb18030/big5 mixups) becomes gb18030, the superset."""
+    if declared != "auto":
+        return "gb18030" if declared == "gbk" else declared
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    enc = (best.encoding if best else "") or ""
+    if enc.replace("-", "").replace("_", "").lower() in {"gb2312", "gbk", "gb18030", "hz", "big5", "cp936", ""}:
+        enc = "gb18030"
+    try:
+        raw.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        try:
+            raw.decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise DataError(
+                "cannot decode the file (not UTF-8 nor GBK/GB18030); save it as UTF-8", file=display or path, row=line
+            ) from None
+    return enc
+
+
+# ---------------------------------------------------------------------------- readers
+def _split_header(file: str, sheet: str | None, grid: pd.DataFrame, n_header: int, first_row: int) -> Table:
+    """``grid``: all rows after the skipped title rows, as strings; first ``n_header`` are header."""
+    if len(grid) < n_header:
+        raise DataError(f"file has fewer than {n_header} header row(s)", file=file, sheet=sheet)
+    head = grid.iloc[:n_header].to_numpy(dtype=object)
+    # merged header cells: a blank cell in an upper header row takes the label to its left
+    for r in range(n_header - 1):
+        last = ""
+        for j in range(head.shape[1]):
+            cell = str(head[r, j]).strip()
+            if cell:
+                last = cell
+            else:
+                head[r, j] = last
+    labels = []
+    for j in range(head.shape[1]):
+        parts: list[str] = []
+        for r in range(n_header):
+            cell = str(head[r, j]).strip()
+            if cell and cell not in parts:
+                parts.append(cell)
+        labels.append(tuple(parts))
+    body = grid.iloc[n_header:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
+    body["row"] = np.arange(first_row + n_header, first_row + n_header + len(body), dtype=np.int64)
+    return Table(file, sheet, labels, body)
+
+
+def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Table:
+    """CSV via pyarrow (multi-threaded, all columns as text)."""
+    shown = display or str(path)
+    encoding = detect_encoding(path, spec.encoding, shown)
+    invalid: list[tuple[int | None, str, int, int]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    enc = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    try:
+        tbl = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                skip_rows=spec.skip_rows, autogenerate_column_names=True, encoding=enc, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=spec.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=_all_text, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot parse the CSV: {exc}", file=shown) from None
+    if invalid:
+        number, text, expected, actual = invalid[0]
+        if number is None:  # multi-threaded parsing does not know line numbers: find the line
+            lines = path.read_bytes().decode(encoding, errors="replace").splitlines()
+            number = next((i + 1 for i, line in enumerate(lines) if line == text), None)
+        raise DataError(
+            f"row has {actual} fields where the header has {expected}"
+            + (f" ({len(invalid) - 1} more such rows)" if len(invalid) > 1 else ""),
+            file=shown, row=number, value=text[:80],
+        )
+    grid = pd.DataFrame({j: tbl.column(j).to_numpy(zero_copy_only=False) for j in range(tbl.num_columns)})
+    if encoding == "utf-8-sig" and spec.skip_rows == 0 and len(grid) and isinstance(grid.iat[0, 0], str):
+        grid.iat[0, 0] = grid.iat[0, 0].lstrip("\ufeff")
+    return _split_header(shown, None, grid, spec.header_rows, spec.skip_rows + 1)
+
+
+#: every column read as text (pyarrow names generated columns f0, f1, …; extra keys are ignored)
+_all_text = {f"f{i}": pa.string() for i in range(4096)}
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> list[Table]:
+    """Each requested sheet, merged ranges filled with their top-left value."""
+    shown = display or str(path)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True, read_only=False)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise DataError(f"cannot open the workbook: {type(exc).__name__}: {exc}", file=shown) from None
+    tables = []
+    try:
+        for want in spec.sheets:
+            if isinstance(want, int):
+                if not 0 <= want < len(wb.sheetnames):
+                    raise DataError(f"no sheet number {want}; sheets are {wb.sheetnames}", file=shown, sheet=want)
+                name = wb.sheetnames[want]
+            else:
+                if want not in wb.sheetnames:
+                    raise DataError(f"no sheet {want!r}; sheets are {wb.sheetnames}", file=shown, sheet=want)
+                name = want
+            ws = wb[name]
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            for r in rows:
+                r.extend([None] * (width - len(r)))
+            for rng in ws.merged_cells.ranges:
+                top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+                for i in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+                    for j in range(rng.min_col - 1, min(rng.max_col, width)):
+                        rows[i][j] = top
+            grid = pd.DataFrame([[_cell_text(v) for v in r] for r in rows[spec.skip_rows :]], dtype=object)
+            if grid.empty:
+                raise DataError("sheet is empty", file=shown, sheet=name)
+            tables.append(_split_header(shown, name, grid, spec.header_rows, spec.skip_rows + 1))
+    finally:
+        wb.close()
+    return tables
+
+
+def read_tables(path: Path, spec: Source, display: str | None = None) -> list[Table]:
+    """All tables of a source (one for CSV, one per sheet for XLSX)."""
+    if not path.is_file():
+        raise DataError(
+            "raw file not found (paths in sources.yaml are relative to data/raw)", file=display or path
+        )
+    if spec.resolved_format == "csv":
+        return [read_csv_table(path, spec, display)]
+    return read_xlsx_tables(path, spec, display)
+
+
+# ---------------------------------------------------------------------------- reshaping
+def _unit_in_label(label: str) -> str | None:
+    m = _UNIT_IN_LABEL.search(label)
+    if m and clean_unit(m.group(1)) in UNITS:
+        return clean_unit(m.group(1))
+    return None
+
+
+def _drop_blank_and_notes(tbl: Table, region_col: int) -> pd.DataFrame:
+    body = tbl.body
+    cols = [c for c in body.columns if c != "row"]
+    text = body[cols].astype("str")
+    blank = (text.apply(lambda s: s.str.strip()) == "").all(axis=1) if len(cols) < 64 else (
+        text.map(str.strip) == ""
+    ).all(axis=1)
+    region = body[region_col].astype("str").str.strip()
+    note = region.str.startswith(FOOTNOTE_PREFIXES)
+    return body[~blank & ~note]
+
+
+def to_cells(tbl: Table, spec: Source, vocabulary: set[str]) -> pd.DataFrame:
+    """Reshape one table into cells (one row per value); raises ``DataError`` on header problems."""
+    rc = tbl.find(spec.region, "region")
+    ids = {rc}
+    ic = tbl.find(spec.industry_column, "industry") if spec.industry_column else None
+    vc = tbl.find(spec.variable_column, "variable") if spec.variable_column else None
+    uc = tbl.find(spec.unit_column, "unit") if spec.unit_column else None
+    yc = tbl.find(spec.year, "year") if spec.year else None
+    for c in (ic, vc, uc, yc):
+        if c is not None:
+            ids.add(c)
+    for name in spec.ignore_columns:
+        ids.add(tbl.find(name, "ignored"))
+    body = _drop_blank_and_notes(tbl, rc)
+    n = len(body)
+    industry = body[ic].astype("str") if ic is not None else pd.Series([spec.industry] * n, index=body.index, dtype="str")
+    unit_col = body[uc].astype("str") if uc is not None else None
+
+    def frame(value: pd.Series, label: pd.Series | str, year: pd.Series | str, column: str, unit: str | None) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "region_raw": body[rc].astype("str"),
+                "industry_raw": industry,
+                "year_raw": year if isinstance(year, pd.Series) else pd.Series([year] * n, index=body.index, dtype="str"),
+                "label": label if isinstance(label, pd.Series) else pd.Series([label] * n, index=body.index, dtype="str"),
+                "value_raw": value.astype("str"),
+                "unit_raw": unit_col if unit_col is not None else pd.Series([unit or ""] * n, index=body.index, dtype="str"),
+                "row": body["row"],
+                "column": column,
+            }
+        )
+
+    parts: list[pd.DataFrame] = []
+    if spec.layout == "long":
+        val = tbl.find(spec.value, "value")
+        label = body[vc].astype("str") if vc is not None else str(spec.variable)
+        parts.append(frame(body[val], label, body[yc].astype("str"), tbl.where(val), _unit_in_label(tbl.label(val))))
+    elif spec.layout == "wide_variables":
+        mapping = {norm_label(k) for k in spec.variables}
+        for j in range(len(tbl.labels)):
+            if j in ids:
+                continue
+            lab = tbl.label(j)
+            if norm_label(lab) not in mapping and norm_label(lab) not in vocabulary:
+                if not lab and (body[j].astype("str").str.strip() == "").all():
+                    continue
+                if spec.unmapped == "ignore":
+                    continue
+                raise DataError(
+                    f"column header {lab!r} is not mapped to a variable: add it to 'variables'"
+                    " (or to 'ignore_columns')",
+                    file=tbl.file, sheet=tbl.sheet, row=int(tbl.body["row"].iloc[0]) - 1 if len(tbl.body) else None,
+                    column=tbl.where(j), value=lab,
+                )
+            parts.append(frame(body[j], lab, body[yc].astype("str"), tbl.where(j), _unit_in_label(lab)))
+    else:  # wide_years
+        for j in range(len(tbl.labels)):
+            if j in ids:
+                continue
+            labels = tbl.labels[j]
+            m = _YEAR.match(labels[-1]) if labels else None
+            if not m:
+                if not labels and (body[j].astype("str").str.strip() == "").all():
+                    continue
+                if spec.unmapped == "ignore":
+                    continue
+                raise DataError(
+                    "column header is not a year (expected e.g. 2016 or 2016年 in the last header row);"
+                    " list extra columns in 'ignore_columns'",
+                    file=tbl.file, sheet=tbl.sheet, row=spec.skip_rows + spec.header_rows,
+                    column=tbl.where(j), value=labels[-1] if labels else "",
+                )
+            upper = "/".join(labels[:-1])
+            if vc is not None:
+                label: pd.Series | str = body[vc].astype("str")
+            elif spec.variable is not None:
+                label = spec.variable
+            elif upper:
+                label = upper
+            else:
+                label = str(tbl.sheet or "")
+            unit = _unit_in_label(upper) or (_unit_in_label(str(tbl.sheet)) if tbl.sheet and not upper else None)
+            parts.append(frame(body[j], label, m.group(1), tbl.where(j), unit))
+    if not parts:
+        raise DataError("no value columns found", file=tbl.file, sheet=tbl.sheet)
+    cells = pd.concat(parts, ignore_index=True)
+    cells["sheet"] = tbl.sheet if tbl.sheet is not None else ""
+    return cells

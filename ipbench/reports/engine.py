@@ -1,0 +1,108 @@
+"""A papermill engine that runs many notebooks in ONE warm kernel.
+
+Kernel start-up and imports (pandas, matplotlib, geopandas) cost seconds and dominate a report
+suite. A :class:`WarmKernel` is started once per worker process; the ``ipbench-warm`` engine
+(registered with papermill on import) executes each parameterized notebook in it with
+nbclient, after resetting the kernel's namespace (``%reset -f``; imported modules stay cached,
+which is the point). Papermill still does the parameterization (injected-parameters cell,
+metadata) and raises :class:`papermill.PapermillExecutionError` on a failing cell.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+ENGINE = "ipbench-warm"
+KERNEL = "python3"
+#: Imports done once per kernel, before the first notebook (keep notebook imports light).
+WARMUP = (
+    "import matplotlib\n"
+    "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+    "import ipbench.reports, ipbench.reports.views, ipbench.maps, ipbench.fonts\n"
+    "ipbench.fonts.use_cjk_font()\n"
+)
+RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _p; _p.close('all'); del _p"
+
+_current: WarmKernel | None = None
+
+
+class WarmKernel:
+    """A Python kernel of this interpreter, kept alive to run many notebooks."""
+
+    def __init__(self, cwd: str | Path, startup_timeout: float = 60) -> None:
+        from jupyter_client.manager import KernelManager
+
+        global _current
+        self.km = KernelManager(kernel_name=KERNEL)
+        spec = self.km.kernel_spec
+        if spec is not None and spec.argv and spec.argv[0] != sys.executable:
+            spec.argv[0] = sys.executable  # the project's interpreter, never another Python
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        self.km.start_kernel(cwd=str(cwd), env=env)
+        self.startup_timeout = startup_timeout
+        self.run_code(WARMUP)
+        _current = self
+
+    def run_code(self, code: str, timeout: float = 120) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+            reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
+                                           output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                c = reply["content"]
+                raise RuntimeError(f"kernel setup failed: {c.get('ename')}: {c.get('evalue')}")
+        finally:
+            kc.stop_channels()
+
+    def reset(self) -> None:
+        self.run_code(RESET)
+
+    def shutdown(self) -> None:
+        global _current
+        try:
+            self.km.shutdown_kernel(now=True)
+        finally:
+            if _current is self:
+                _current = None
+
+
+class WarmEngine(NBClientEngine):
+    """Papermill engine executing in the process's :class:`WarmKernel`."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                 stdout_file: Any = None, stderr_file: Any = None,
+                                 start_timeout: int = 60, execution_timeout: Any = None,
+                                 **kwargs: Any) -> Any:
+        if _current is None:
+            raise RuntimeError("no warm kernel in this process: create a WarmKernel first")
+        _current.reset()
+        client = PapermillNotebookClient(
+            nb_man,
+            km=_current.km,
+            timeout=execution_timeout or 600,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register(ENGINE, WarmEngine)

@@ -1,0 +1,71 @@
+"""Executed notebook → offline HTML (code hidden) with the ipbench template.
+
+The template (``templates/ipbench``) extends JupyterLab's and drops every external script
+(require.js, MathJax, Mermaid, widget manager CDNs). :func:`external_references` lists any
+URL a page would load, for tests and as a guard before a page is published.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_EXTERNAL = [
+    re.compile(r"<script[^>]+src\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"<link[^>]+href\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"<img[^>]+src\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"<iframe[^>]+src\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"@import\s+(?:url\()?[\"']?(?:https?:)?//", re.I),
+    re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I),
+]
+
+
+def external_references(html: str) -> list[str]:
+    """Snippets of ``html`` that would load something from another host."""
+    found = []
+    for pattern in _EXTERNAL:
+        for m in pattern.finditer(html):
+            found.append(html[m.start() : m.start() + 120])
+    return found
+
+
+def error_outputs(nb: Any) -> list[str]:
+    """``ename: evalue`` of every error output in an executed notebook."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                out.append(f"{o.get('ename')}: {o.get('evalue')}")
+    return out
+
+
+def make_exporter() -> Any:
+    """One HTMLExporter (reuse it for many notebooks: building it costs ~0.1 s)."""
+    from nbconvert import HTMLExporter
+
+    from ipbench.reports.style import CSS
+
+    exp = HTMLExporter(
+        template_name="ipbench",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exp._ipbench_css = CSS
+    return exp
+
+
+def to_html(nb: Any, exporter: Any = None, title: str | None = None) -> str:
+    """Render an executed notebook to offline HTML; raises if it would load external URLs."""
+    exporter = exporter or make_exporter()
+    if title:
+        nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb, resources={"ipbench_css": exporter._ipbench_css})
+    bad = external_references(body)
+    if bad:
+        raise RuntimeError(f"rendered page would load external resources: {bad[:3]}")
+    return body

@@ -1,0 +1,49 @@
+"""The provenance block every report shows: params file and hash, data fingerprint, ipbench
+version, time of the run, and the demo-data banner."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ipbench.reports.labels import label
+
+DEMO_BANNER_CLASS = "ipbench-demo-banner"
+
+
+def provenance(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The provenance facts of a run (from its manifest)."""
+    return {
+        "params_file": manifest.get("params_file", ""),
+        "params_hash": manifest.get("params_hash", ""),
+        "data_fingerprint": manifest.get("data_fingerprint", ""),
+        "ipbench_version": manifest.get("ipbench_version", ""),
+        "run_time": manifest.get("created", ""),
+        "run_id": manifest.get("run_id", ""),
+        "demo": bool(manifest.get("demo", False)),
+    }
+
+
+def demo_banner_html() -> str:
+    return (
+        f'<div class="{DEMO_BANNER_CLASS}" style="background:#fff3cd;border:1px solid #e0a800;'
+        'color:#7a4d00;padding:8px 12px;margin:8px 0;font-weight:bold;border-radius:4px">'
+        f"{escape(label('demo_banner'))}</div>"
+    )
+
+
+def provenance_html(manifest: dict[str, Any], lang: str = "zh") -> str:
+    """HTML block (escaped) with the provenance facts; the demo banner first when demo."""
+    facts = provenance(manifest)
+    rows = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{escape(label(k, lang))}</th>"
+        f"<td><code>{escape(str(facts[k]))}</code></td></tr>"
+        for k in ("params_file", "params_hash", "data_fingerprint", "ipbench_version",
+                  "run_time", "run_id")
+    )
+    banner = demo_banner_html() if facts["demo"] else ""
+    return (
+        f"{banner}<details class='ipbench-provenance' open><summary>"
+        f"{escape(label('provenance', lang))}</summary>"
+        f"<table style='font-size:90%'>{rows}</table></details>"
+    )

@@ -1,0 +1,381 @@
+"""``ipbench run``: params → one Evaluation run → report notebooks → offline HTML.
+
+1. Validate the params; run the :class:`ipbench.Evaluation` once (its run folder is reused
+   when params, data and version are unchanged).
+2. Plan the reports: overview, one per region, one per industry (``--only`` filters). Output
+   names come only from validated codes (6-digit regions, ``^[A-Z0-9_]+$`` industries) and are
+   checked to resolve inside ``reports/<name>/``.
+3. Skip reports whose cache key (params hash, data fingerprint, notebook hash, renderer hash,
+   ipbench version) is unchanged and whose HTML exists, unless ``force``.
+4. Execute the rest with papermill in ``jobs`` worker processes, each with ONE warm kernel and
+   ONE HTML exporter; write each page to a temp file and rename it into place only on success.
+   A failure writes ``<code>.error.html`` (message only) and ``logs/<kind>-<code>.log`` (the
+   traceback); the previous good page stays byte-identical.
+5. Write the results workbook and the index; return a :class:`Summary`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import re
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ipbench.params import INDUSTRY_RE, REGION_RE
+
+KINDS = ("overview", "region", "industry")
+_ONLY = re.compile(r"^(overview|region|industry)(?::([A-Z0-9_]+))?$")
+
+
+@dataclass
+class Job:
+    kind: str
+    code: str
+    notebook: str
+    output: str
+    parameters: dict[str, Any]
+    title: str
+    key: str = ""
+
+
+@dataclass
+class Outcome:
+    kind: str
+    code: str
+    status: str  # built | cached | failed
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    index: Path | None = None
+    run_dir: Path | None = None
+    computed: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def text(self) -> str:
+        lines = [
+            f"built {self.count('built')}, cached {self.count('cached')},"
+            f" failed {self.count('failed')} in {self.seconds:.1f} s"
+        ]
+        for o in self.outcomes:
+            if o.status == "failed":
+                lines.append(f"  FAILED {o.kind}:{o.code}: {o.message}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ planning
+
+
+def _file_hash(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def renderer_hash() -> str:
+    """Hash of the code that turns a run into pages (views, labels, template, export)."""
+    here = Path(__file__).parent
+    files = sorted(here.glob("*.py")) + sorted((here / "templates").rglob("*.*"))
+    return _file_hash(*files)
+
+
+def parse_only(only: list[str] | None) -> list[tuple[str, str | None]]:
+    out = []
+    for item in only or []:
+        m = _ONLY.fullmatch(item.strip())
+        if not m:
+            raise ValueError(
+                f"--only {item!r}: use overview, region:<6-digit code> or industry:<CODE>"
+            )
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def safe_output(root: Path, kind: str, code: str) -> Path:
+    """The output path of a report; refuses anything that is not a validated code or that
+    would resolve outside ``root``."""
+    if kind == "overview":
+        rel = Path("overview.html")
+    elif kind == "region" and REGION_RE.fullmatch(code):
+        rel = Path("regions") / f"{code}.html"
+    elif kind == "industry" and INDUSTRY_RE.fullmatch(code):
+        rel = Path("industries") / f"{code}.html"
+    else:
+        raise ValueError(f"refusing report {kind}:{code!r}: not a validated code")
+    out = (root / rel).resolve()
+    if root.resolve() not in out.parents:
+        raise ValueError(f"refusing to write {out}: outside {root}")
+    return out
+
+
+def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, str]],
+         only: list[str] | None = None) -> list[Job]:
+    out_root = project.reports / params.name
+    nbdir = project.notebooks
+    wanted = parse_only(only)
+    scope = params.scope
+    targets = [("overview", "overview")]
+    targets += [("region", c) for c in scope.regions]
+    targets += [("industry", c) for c in scope.industries if c != "ALL"]
+    if wanted:
+        for kind, code in wanted:
+            if code is not None and (kind, code) not in targets:
+                raise ValueError(f"--only {kind}:{code}: not in this evaluation's scope")
+        targets = [t for t in targets if any(
+            t[0] == k and (c is None or c == t[1]) for k, c in wanted)]
+    lang = params.lang
+    from ipbench.reports.labels import label
+
+    jobs = []
+    for kind, code in targets:
+        output = safe_output(out_root, kind, code)
+        parameters: dict[str, Any] = {"run_dir": str(run_dir)}
+        if kind == "region":
+            parameters["region_code"] = code
+        elif kind == "industry":
+            parameters["industry_code"] = code
+        name = names.get(kind, {}).get(code, code)
+        title = (f"{params.title} · {label('overview', lang)}" if kind == "overview"
+                 else f"{name} · {label(kind, lang)} · {params.title}")
+        jobs.append(Job(kind, code, str(nbdir / f"{kind}.ipynb"), str(output), parameters,
+                        title))
+    return jobs
+
+
+def cache_key(job: Job, ev_inputs: dict[str, str]) -> str:
+    blob = json.dumps({**ev_inputs, "kind": job.kind, "code": job.code,
+                       "notebook": _file_hash(Path(job.notebook))}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _cache_file(out_root: Path, job: Job) -> Path:
+    return out_root / ".cache" / f"{job.kind}-{job.code}.json"
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def build_one(job: Job, exporter: Any, out_root: Path, manifest: dict[str, Any]) -> Outcome:
+    """Execute one notebook in this process's warm kernel and publish its HTML."""
+    import papermill as pm
+
+    from ipbench.reports import engine
+    from ipbench.reports.export import error_outputs, to_html
+    from ipbench.reports.pages import error_page, write_atomic
+
+    t0 = time.perf_counter()
+    output = Path(job.output)
+    error_file = output.with_suffix(".error.html")
+    log_file = out_root / "logs" / f"{job.kind}-{job.code}.log"
+    try:
+        nb = pm.execute_notebook(
+            job.notebook, None, parameters=job.parameters, engine_name=engine.ENGINE,
+            kernel_name=engine.KERNEL, progress_bar=False, cwd=str(Path(job.notebook).parent),
+        )
+        errors = error_outputs(nb)
+        if errors:
+            raise RuntimeError(f"error output in notebook: {errors[0]}")
+        html = to_html(nb, exporter, title=job.title)
+        write_atomic(output, html)
+        write_atomic(_cache_file(out_root, job), json.dumps({"key": job.key}))
+        error_file.unlink(missing_ok=True)
+        log_file.unlink(missing_ok=True)
+        return Outcome(job.kind, job.code, "built", time.perf_counter() - t0)
+    except Exception as exc:  # one report failing must not stop the others
+        message = _short_message(exc)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file.write_text(traceback.format_exc(), encoding="utf-8")
+        _cache_file(out_root, job).unlink(missing_ok=True)
+        previous = output.name if output.is_file() else None
+        lang = manifest.get("params", {}).get("lang", "zh")
+        rel_log = os.path.relpath(log_file, output.parent)
+        write_atomic(error_file, error_page(job.title, message, rel_log, manifest, lang, previous))
+        return Outcome(job.kind, job.code, "failed", time.perf_counter() - t0, message)
+
+
+def _short_message(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:
+        return f"{ename}: {getattr(exc, 'evalue', '')}"[:2000]
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _worker(jobs: Any, results: Any, cwd: str, out_root: str, manifest: dict[str, Any]) -> None:
+    from ipbench.reports.engine import WarmKernel
+    from ipbench.reports.export import make_exporter
+
+    kernel = WarmKernel(cwd)
+    exporter = make_exporter()
+    try:
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            results.put(build_one(job, exporter, Path(out_root), manifest))
+    finally:
+        kernel.shutdown()
+
+
+def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
+            manifest: dict[str, Any], progress: bool = True) -> list[Outcome]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(jobs_to_run), desc="reports", unit="report", disable=not progress)
+    outcomes: list[Outcome] = []
+    try:
+        if n_workers <= 1 or len(jobs_to_run) <= 1:
+            from ipbench.reports.engine import WarmKernel
+            from ipbench.reports.export import make_exporter
+
+            kernel = WarmKernel(cwd)
+            exporter = make_exporter()
+            try:
+                for job in jobs_to_run:
+                    outcomes.append(build_one(job, exporter, out_root, manifest))
+                    bar.update()
+            finally:
+                kernel.shutdown()
+            return outcomes
+        ctx = mp.get_context("spawn")
+        qjobs, qres = ctx.Queue(), ctx.Queue()
+        for job in jobs_to_run:
+            qjobs.put(job)
+        for _ in range(n_workers):
+            qjobs.put(None)
+        procs = [ctx.Process(target=_worker, args=(qjobs, qres, str(cwd), str(out_root), manifest))
+                 for _ in range(n_workers)]
+        for p in procs:
+            p.start()
+        while len(outcomes) < len(jobs_to_run):
+            try:
+                outcomes.append(qres.get(timeout=5))
+                bar.update()
+            except Exception:  # queue.Empty: check that workers are alive
+                if not any(p.is_alive() for p in procs):
+                    done = {(o.kind, o.code) for o in outcomes}
+                    for job in jobs_to_run:
+                        if (job.kind, job.code) not in done:
+                            outcomes.append(Outcome(job.kind, job.code, "failed", 0.0,
+                                                    "worker process died"))
+                    break
+        for p in procs:
+            p.join(timeout=30)
+        return outcomes
+    finally:
+        bar.close()
+
+
+# ------------------------------------------------------------------------------ the command
+
+
+def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None = None,
+        force: bool = False, progress: bool = True, project: Any = None,
+        data: Any = None) -> Summary:
+    """Run the evaluation once and build its reports; see the module docstring."""
+    from ipbench.evaluation import Evaluation
+    from ipbench.params import dump_yaml
+    from ipbench.project import Project
+    from ipbench.reports.pages import index_page, write_atomic
+    from ipbench.runfolder import Results
+
+    t0 = time.perf_counter()
+    params_file = Path(params_file)
+    project = project or Project.find(params_file.resolve().parent)
+    ev = Evaluation.from_params(params_file, project, data)
+    try:
+        ev.source = str(params_file.resolve().relative_to(project.root))
+    except ValueError:
+        ev.source = str(params_file)
+    if ev.data is None:
+        ev.data = _store(project)
+    run_dir, computed = ev.ensure_run(force=force)
+    res = Results.read(run_dir, tables=["regions", "industries"])
+    manifest = res.manifest
+    names = {
+        "region": dict(zip(res["regions"]["region_code"], _names(res["regions"], ev.params.lang), strict=True)),
+        "industry": dict(zip(res["industries"]["industry_code"],
+                             _names(res["industries"], ev.params.lang), strict=True)),
+    }
+    out_root = project.reports / ev.params.name
+    all_jobs = plan(ev.params, project, run_dir, names, only)
+    inputs = {"params_hash": manifest["params_hash"], "data": manifest["data_fingerprint"],
+              "version": manifest["ipbench_version"], "renderer": renderer_hash()}
+    todo, outcomes = [], []
+    for job in all_jobs:
+        job.key = cache_key(job, inputs)
+        cf = _cache_file(out_root, job)
+        fresh = (not force and Path(job.output).is_file() and cf.is_file()
+                 and json.loads(cf.read_text(encoding="utf-8")).get("key") == job.key)
+        if fresh:
+            outcomes.append(Outcome(job.kind, job.code, "cached"))
+        else:
+            todo.append(job)
+    n_workers = max(1, min(jobs or os.cpu_count() or 1, len(todo), 8))
+    if todo:
+        outcomes += execute(todo, n_workers, project.root, out_root, manifest, progress)
+    workbook = out_root / f"{ev.params.name}_results.xlsx"
+    wb_key = out_root / ".cache" / "workbook.json"
+    if force or not workbook.is_file() or not wb_key.is_file() or json.loads(
+            wb_key.read_text(encoding="utf-8")).get("run_id") != manifest["run_id"]:
+        from ipbench.reports.workbook import write_workbook
+
+        write_workbook(Results.read(run_dir), workbook)
+        write_atomic(wb_key, json.dumps({"run_id": manifest["run_id"]}))
+    entries = _index_entries(all_jobs, outcomes, out_root)
+    index = out_root / "index.html"
+    write_atomic(index, index_page(manifest, entries, workbook.name, dump_yaml(manifest["params"])))
+    order = {(j.kind, j.code): i for i, j in enumerate(all_jobs)}
+    outcomes.sort(key=lambda o: order[(o.kind, o.code)])
+    return Summary(outcomes, time.perf_counter() - t0, index, run_dir, computed)
+
+
+def _store(project: Any) -> Any:
+    """The data store, rebuilt (incrementally) when a raw file or a YAML is newer than it."""
+    from ipbench.steps import open_store
+
+    store = project.store
+    stale = not store.is_file()
+    if not stale:
+        t = store.stat().st_mtime
+        inputs = [project.sources, project.variables, *project.raw.rglob("*")]
+        stale = any(p.is_file() and p.stat().st_mtime > t for p in inputs)
+    return open_store(project, refresh=stale)
+
+
+def _names(dim: Any, lang: str) -> list[str]:
+    col = "name_en" if lang == "en" and "name_en" in dim else "name_zh"
+    return [str(x) for x in dim[col]]
+
+
+def _index_entries(jobs: list[Job], outcomes: list[Outcome], out_root: Path) -> list[dict]:
+    status = {(o.kind, o.code): o.status for o in outcomes}
+    entries = []
+    for job in jobs:
+        out = Path(job.output)
+        err = out.with_suffix(".error.html")
+        entries.append({
+            "kind": job.kind, "code": job.code,
+            "title": job.title.split(" · ")[0] if job.kind != "overview" else job.title,
+            "status": status.get((job.kind, job.code), "cached"),
+            "href": os.path.relpath(out, out_root) if out.is_file() else None,
+            "error_href": os.path.relpath(err, out_root) if err.is_file() else None,
+        })
+    return entries

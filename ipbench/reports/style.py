@@ -1,0 +1,18 @@
+"""CSS shared by the report pages: a CJK-capable local font stack (no webfont download)."""
+
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",'
+    ' "Hiragino Sans GB", "WenQuanYi Micro Hei", "SimHei", "Noto Sans", "Helvetica Neue",'
+    " Arial, sans-serif"
+)
+
+CSS = f"""
+body, .jp-Notebook, .jp-RenderedHTMLCommon {{ font-family: {FONT_STACK}; }}
+body {{ max-width: 1100px; margin: 0 auto; padding: 0 16px; }}
+.jp-RenderedHTMLCommon table, table.ipbench {{ border-collapse: collapse; font-size: 13px; }}
+table.ipbench th, table.ipbench td {{ border: 1px solid #ccc; padding: 3px 8px; }}
+table.ipbench th {{ background: #f1f4f8; }}
+table.ipbench tr.ipbench-highlight td {{ background: #fff1c9; font-weight: bold; }}
+.ipbench-sentence {{ font-size: 15px; margin: 6px 0; }}
+.ipbench-error {{ border: 1px solid #c00; background: #fee; padding: 12px; }}
+"""

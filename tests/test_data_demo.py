@@ -1,0 +1,86 @@
+"""The demo data set (scripts/make_demo_data.py → data/raw/demo, described in data/sources.yaml)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from data_corpus import REPO, make_project
+
+from ipbench.data import Store, build
+from ipbench.project import Project
+
+DEMO = REPO / "data" / "raw" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    make_project(root, sources=[], files={})
+    shutil.copytree(DEMO, root / "data" / "raw" / "demo")
+    shutil.copy(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
+    result = build(Project(root))
+    assert result.warnings == []
+    return Store.open(Project(root))
+
+
+def test_demo_is_flagged(demo):
+    assert demo.is_demo
+    src = demo.sources()
+    assert src["demo"].all() and len(src) == 4
+
+
+def test_every_file_says_demo():
+    from openpyxl import load_workbook
+
+    for path in DEMO.glob("*.xlsx"):
+        wb = load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            first = next(ws.iter_rows(values_only=True))
+            assert "示例数据" in str(first[0]), (path.name, ws.title)
+    for path in DEMO.glob("*.csv"):
+        enc = "gb18030" if "gbk" in path.name else "utf-8-sig"
+        assert "示例数据" in path.read_text(encoding=enc).splitlines()[0]
+    assert sum(p.stat().st_size for p in DEMO.iterdir()) < 5_000_000
+
+
+def test_thirteen_cities_plus_province_all_years(demo):
+    f = demo.facts(variables="patent_grant_total")
+    assert set(f.region_code) == {f"32{i:02d}00" for i in range(1, 14)} | {"320000"}
+    assert sorted(set(f.year)) == list(range(2016, 2025))
+    industries = set(demo.facts(variables="value_added").industry_code)
+    assert industries == set(demo.industries().industry_code)
+
+
+def test_totals_are_sums_of_types_and_cities(demo):
+    for kind in ("app", "grant"):
+        names = [f"patent_{kind}_{t}" for t in ("total", "invention", "utility", "design")]
+        w = demo.facts(variables=names).pivot_table(index=["region_code", "year"], columns="variable", values="value")
+        assert (w[names[0]] == w[names[1:]].sum(axis=1)).all()
+    g = demo.facts(variables="patent_grant_total").pivot_table(index="year", columns="region_code", values="value")
+    assert (g["320000"] == g.drop(columns="320000").sum(axis=1)).all()
+    gdp = demo.facts(variables="gdp").pivot_table(index="year", columns="region_code", values="value")
+    assert (gdp["320000"] - gdp.drop(columns="320000").sum(axis=1)).abs().max() < 1e7  # rounding of 亿元
+
+
+def test_plausible_and_differentiated(demo):
+    grants = demo.facts(variables="patent_grant_invention", industries="ALL", years=2024).set_index("region_code")["value"]
+    assert grants["320500"] > grants["320100"] > grants["321300"] and grants.idxmax() == "320000"
+    gdp = demo.facts(variables="gdp", regions="江苏", years=[2016, 2024])["value"].to_numpy()
+    assert 6e12 < gdp[0] < 9e12 and gdp[1] > gdp[0] * 1.4  # ≈ 7.7 万亿元 → growth
+    rd = demo.facts(variables=["rd_expenditure", "gdp", "rd_intensity"], years=2024).pivot_table(
+        index="region_code", columns="variable", values="value"
+    )
+    assert ((rd.rd_expenditure / rd.gdp * 100 - rd.rd_intensity).abs() < 0.01).all()
+    # 南通 is specialised in marine engineering: highest location quotient among the cities
+    va = demo.facts(variables="value_added", years=2024).pivot_table(index="region_code", columns="industry_code", values="value")
+    lq = (va["MARINE"] / va["ALL"]) / (va.loc["320000", "MARINE"] / va.loc["320000", "ALL"])
+    assert lq.drop("320000").idxmax() == "320600" and lq["320600"] > 2
+
+
+def test_generator_is_seeded(tmp_path):
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_demo_data.py"), "--out", str(tmp_path)], check=True)
+    for name in ("jiangsu_ip_rights_demo_gbk.csv", "jiangsu_industry_long_demo.csv"):
+        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes()
