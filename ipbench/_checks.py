@@ -39,12 +39,17 @@ def as_frame(X: Any, name: str = "X") -> pd.DataFrame:
     if df.index.has_duplicates:
         dup = df.index[df.index.duplicated()].tolist()
         raise InputError(f"{name} has duplicated unit labels: {dup}", unit=dup[0])
-    for col in df.columns:
-        if not (pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])):
-            raise InputError(
-                f"indicator {col!r} in {name} is not numeric (dtype {df[col].dtype})",
-                indicator=col,
-            )
+    dtypes = df.dtypes
+    kinds = np.array([getattr(dt, "kind", "O") for dt in dtypes])
+    bad = ~np.isin(kinds, ("f", "i", "u"))
+    if bad.any():
+        col = df.columns[np.flatnonzero(bad)[0]]
+        raise InputError(
+            f"indicator {col!r} in {name} is not numeric (dtype {dtypes[col]})",
+            indicator=col,
+        )
+    if (kinds == "f").all() and all(dt == np.float64 for dt in dtypes):
+        return df
     return df.astype(float)
 
 

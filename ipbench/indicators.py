@@ -168,7 +168,9 @@ def load_vocabulary(path: str | Path) -> dict[str, dict[str, Any]]:
     return {str(k): dict(v or {}) for k, v in doc["variables"].items()}
 
 
-VocabularyLike = Mapping[str, Any] | Collection[str] | str | Path | None
+# names, {name: {unit: ...}} or {name: Variable}, a path to variables.yaml, or an object with a
+# ``variables`` mapping (ipbench.data.vocabulary.Vocabulary); None = the project's file.
+VocabularyLike = Mapping[str, Any] | Collection[str] | str | Path | Any
 
 
 def _vocabulary(vocabulary: VocabularyLike) -> dict[str, dict[str, Any]]:
@@ -179,8 +181,16 @@ def _vocabulary(vocabulary: VocabularyLike) -> dict[str, dict[str, Any]]:
         return load_vocabulary(Project.find().variables)
     if isinstance(vocabulary, str | Path):
         return load_vocabulary(vocabulary)
+    if not isinstance(vocabulary, Mapping) and isinstance(getattr(vocabulary, "variables", None), Mapping):
+        vocabulary = vocabulary.variables  # e.g. ipbench.data.vocabulary.Vocabulary
+
+    def info(v: Any) -> dict[str, Any]:
+        if isinstance(v, Mapping):
+            return dict(v)
+        return {"unit": v.unit} if hasattr(v, "unit") else {}  # e.g. a Variable model
+
     if isinstance(vocabulary, Mapping):
-        return {str(k): dict(v) if isinstance(v, Mapping) else {} for k, v in vocabulary.items()}
+        return {str(k): info(v) for k, v in vocabulary.items()}
     return {str(k): {} for k in vocabulary}
 
 

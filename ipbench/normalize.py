@@ -174,7 +174,7 @@ def _per_indicator(values: Any, columns: pd.Index, what: str) -> np.ndarray:
     bad = ~np.isfinite(s.to_numpy())
     if bad.any():
         col = columns[int(np.flatnonzero(bad)[0])]
-        raise InputError(f"{what[:-1] if what.endswith('s') else what} for {col!r} is not a finite number", indicator=col)
+        raise InputError(f"{what} value for {col!r} is not a finite number", indicator=col)
     return s.to_numpy()
 
 
@@ -215,13 +215,17 @@ def distance_to_target(
     else:
         if (t <= 0).any():
             col = _first_bad_column(t <= 0, df)
-            raise InputError(f"method='ratio' needs a positive target; {col!r} has {float(t[df.columns.get_loc(col)]):g}", indicator=col)
+            value = float(t[df.columns.get_loc(col)])
+            raise InputError(
+                f"method='ratio' needs a positive target; {col!r} has {value:g}", indicator=col
+            )
         cost_vals = x[:, ~benefit]
         if (cost_vals <= 0).any():
             i, j = np.argwhere(cost_vals <= 0)[0]
             col = df.columns[np.flatnonzero(~benefit)[j]]
             raise InputError(
-                f"method='ratio' on cost indicator {col!r} needs x > 0; unit {df.index[i]!r} has {float(cost_vals[i, j]):g}",
+                f"method='ratio' on cost indicator {col!r} needs x > 0;"
+                f" unit {df.index[i]!r} has {float(cost_vals[i, j]):g}",
                 indicator=col,
                 unit=df.index[i],
             )
@@ -277,7 +281,9 @@ def vector(X: Any, directions: Any = None) -> pd.DataFrame:
     norm = np.sqrt((x * x).sum(axis=0))
     if (norm == 0).any():
         col = _first_bad_column(norm == 0, df)
-        raise InputError(f"indicator {col!r} is 0 for every unit; vector normalisation undefined", indicator=col)
+        raise InputError(
+            f"indicator {col!r} is 0 for every unit; vector normalisation undefined", indicator=col
+        )
     r = x / norm
     return _wrap(np.where(d > 0, r, 1.0 - r), df)
 

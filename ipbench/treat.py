@@ -265,7 +265,8 @@ def treat(
             actions[j] = f"winsorised+{transform}" if combine and n_win[j] else transform
             if not combine:
                 n_win[j] = 0
-            cell_action = np.where(moved & combine, np.char.add(labels.astype(str), f"+{transform}"), transform)
+            both = np.char.add(labels.astype(str), f"+{transform}")
+            cell_action = np.where(moved & combine, both, transform)
         diff = ~np.isnan(x0[:, j]) & (out[:, j] != x0[:, j])
         rows = np.flatnonzero(diff)
         change_rows.append(

@@ -57,7 +57,9 @@ def test_thirteen_cities_plus_province_all_years(demo):
 def test_totals_are_sums_of_types_and_cities(demo):
     for kind in ("app", "grant"):
         names = [f"patent_{kind}_{t}" for t in ("total", "invention", "utility", "design")]
-        w = demo.facts(variables=names).pivot_table(index=["region_code", "year"], columns="variable", values="value")
+        w = demo.facts(variables=names, industries="ALL").pivot_table(
+            index=["region_code", "year"], columns="variable", values="value"
+        )
         assert (w[names[0]] == w[names[1:]].sum(axis=1)).all()
     g = demo.facts(variables="patent_grant_total").pivot_table(index="year", columns="region_code", values="value")
     assert (g["320000"] == g.drop(columns="320000").sum(axis=1)).all()

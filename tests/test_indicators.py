@@ -577,3 +577,17 @@ def test_project_folder_loads_and_values_render(tmp_path, small_facts, vocab):
     assert res.values.loc[("320100", "ALL", 2022), "invention_share_grants"] == pytest.approx(40.0)
     assert "<table" in res._repr_html_() and "1 indicators" in res.summary()
     assert res.directions.to_dict() == {"invention_share_grants": 1}
+
+
+def test_vocabulary_forms(tmp_path, small_facts, vocab):
+    """Names only, {name: object with .unit}, and an object with a ``variables`` mapping."""
+    from types import SimpleNamespace
+
+    cat = Catalogue.load(write(tmp_path, GOOD))
+    objects = {k: SimpleNamespace(unit=v["unit"]) for k, v in vocab.items()}
+    for form in (list(vocab), objects, SimpleNamespace(variables=objects)):
+        res = compute_indicators(small_facts, cat, codes=["inv_share"], vocabulary=form)
+        assert res.values.loc[("320100", "ALL", 2022), "inv_share"] == pytest.approx(40.0)
+    wrong = dict(objects, rd_expenditure=SimpleNamespace(unit="万元"))
+    with pytest.raises(DataError, match="base unit in data/variables.yaml is '万元'"):
+        compute_indicators(small_facts, cat, codes=["rd_intensity"], vocabulary=wrong)

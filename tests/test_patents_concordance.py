@@ -80,7 +80,7 @@ def test_gbt4754_target_keeps_classes(tmp_path):
 
 
 def test_malformed_concordance_row_is_named(tmp_path):
-    (tmp_path / "c.csv").write_text(TINY + "C3731,金属船舶制造,B63 B\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text(TINY + "C3731,金属船舶制造,船舶B63\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"file c\.csv, row 11, column IPC"):
         read_concordance(tmp_path / "c.csv", "gbt4754")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,7 +13,7 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command()
-def check(file: Path = typer.Argument(..., help="Parameter file")) -> None:
+def check(file: Annotated[Path, typer.Argument(help="Parameter file")]) -> None:
     """Validate FILE (after `extends:` merging); list every problem with its key path."""
     from ipbench import params as P
 
@@ -25,7 +26,7 @@ def check(file: Path = typer.Argument(..., help="Parameter file")) -> None:
 
 
 @app.command()
-def show(file: Path = typer.Argument(..., help="Parameter file")) -> None:
+def show(file: Annotated[Path, typer.Argument(help="Parameter file")]) -> None:
     """Print FILE merged with its `extends:` base and every default filled in, as YAML."""
     from ipbench import params as P
 

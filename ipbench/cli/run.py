@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,13 +14,12 @@ from ipbench.errors import IpbenchError
 
 
 def run(
-    params: Path = typer.Argument(..., help="Parameter file, e.g. params/demo.yaml"),
-    only: list[str] = typer.Option(  # noqa: B008
-        None, "--only", help="Build only some reports: overview, region:320600, industry:AUTO"
-    ),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: CPU count)"),
-    force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),
+    params: Annotated[Path, typer.Argument(help="Parameter file, e.g. params/demo.yaml")],
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Build only some reports: overview, region:320600, industry:AUTO")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: CPUs)")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when unchanged")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
     """Validate PARAMS, run the evaluation once, build the HTML reports (reports/<name>/)."""
     from ipbench.reports.runner import run as run_reports
@@ -38,8 +38,8 @@ def run(
 
 
 def lab(
-    port: int = typer.Option(0, help="Port (default: JupyterLab's choice)"),
-    no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser"),
+    port: Annotated[int, typer.Option(help="Port (default: JupyterLab's choice)")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser")] = False,
 ) -> None:
     """Open JupyterLab in the project with this environment's Python kernel."""
     from ipbench.project import Project

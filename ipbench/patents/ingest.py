@@ -65,8 +65,9 @@ class IngestResult:
     def errors(self, limit: int = 20) -> list[DataError]:
         """The first ``limit`` issues as :class:`DataError` objects (file, row, column, value)."""
         return [
-            DataError(r.problem, file=r._file, row=int(r._row), column=r.field, value=r.value)
-            for r in self.issues.head(limit).itertuples(index=False)
+            DataError(r["problem"], file=r["_file"], row=int(r["_row"]), column=r["field"],
+                      value=None if pd.isna(r["value"]) else r["value"])
+            for r in self.issues.head(limit).to_dict("records")
         ]
 
     def summary(self) -> str:
