@@ -74,7 +74,7 @@ def check_nonconstant(df: pd.DataFrame, name: str = "X") -> None:
     spread = df.max() - df.min()
     for col in df.columns[(spread <= 0).to_numpy()]:
         raise InputError(
-            f"indicator {col!r} in {name} is constant ({df[col].iloc[0]!r} for every unit);"
+            f"indicator {col!r} in {name} is constant ({float(df[col].iloc[0]):g} for every unit);"
             " it cannot discriminate between units: drop it or check the data",
             indicator=col,
         )
@@ -87,7 +87,7 @@ def check_nonnegative(df: pd.DataFrame, name: str = "X", why: str = "") -> None:
     if neg.any():
         i, j = np.argwhere(neg)[0]
         raise InputError(
-            f"{name} has a negative value {values[i, j]!r} for indicator {df.columns[j]!r}"
+            f"{name} has a negative value {float(values[i, j]):g} for indicator {df.columns[j]!r}"
             f" at unit {df.index[i]!r}{'; ' + why if why else ''}",
             indicator=df.columns[j],
             unit=df.index[i],
@@ -156,7 +156,7 @@ def check_weights(weights: Any, columns: Iterable[Any], tol: float = 1e-6) -> pd
         w = pd.Series(arr, index=cols)
     for col, v in w.items():
         if not np.isfinite(v) or v < 0:
-            raise InputError(f"weight of {col!r} is {v!r}; weights must be >= 0", indicator=col)
+            raise InputError(f"weight of {col!r} is {float(v):g}; weights must be >= 0", indicator=col)
     total = float(w.sum())
     if abs(total - 1.0) > tol:
         raise InputError(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ipbench.data import schema
 from ipbench.data.loaders import read_tables, to_cells
@@ -242,7 +243,7 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             for spec, sha in todo:
                 facts = frames[spec.id][FACT_COLUMNS]
-                con.register("new_facts", facts)
+                con.register("new_facts", pa.Table.from_pandas(facts, preserve_index=False))
                 con.execute(
                     "INSERT INTO facts SELECT region_code, industry_code, CAST(year AS INTEGER), variable,"
                     " value, unit, source FROM new_facts"

@@ -177,7 +177,8 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
             + (f" ({len(invalid) - 1} more such rows)" if len(invalid) > 1 else ""),
             file=shown, row=number, value=text[:80],
         )
-    grid = pd.DataFrame({j: tbl.column(j).to_numpy(zero_copy_only=False) for j in range(tbl.num_columns)})
+    grid = tbl.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    grid.columns = range(tbl.num_columns)
     if encoding == "utf-8-sig" and spec.skip_rows == 0 and len(grid) and isinstance(grid.iat[0, 0], str):
         grid.iat[0, 0] = grid.iat[0, 0].lstrip("\ufeff")
     return _split_header(shown, None, grid, spec.header_rows, spec.skip_rows + 1)

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -292,15 +293,17 @@ class RegionIndex:
 
     def resolve_unique(self, values: pd.Series) -> tuple[pd.Series, dict[str, DataError]]:
         """Map many values: ``(codes aligned with values (NA where failed), {value: error})``."""
-        uniq = pd.unique(values.astype("str"))
-        found: dict[str, str] = {}
+        codes, uniq = pd.factorize(values.astype("str"), use_na_sentinel=False)
+        found: list[object] = []
         errors: dict[str, DataError] = {}
         for u in uniq:
             try:
-                found[u] = self.resolve(u)
+                found.append(self.resolve(u))
             except DataError as exc:
                 errors[u] = exc
-        return values.astype("str").map(found), errors
+                found.append(None)
+        mapped = np.array(found, dtype=object)[codes] if len(uniq) else []
+        return pd.Series(mapped, index=values.index, dtype=object), errors
 
     def is_alias(self, value: object) -> bool:
         """True when the value is a historical code/name mapped through the alias table."""

@@ -21,6 +21,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ipbench.data.industries import IndustryIndex
 from ipbench.data.loaders import norm_label
@@ -82,13 +84,31 @@ class Collector:
 
 
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """``(values, missing, bad)``: floats; True where a missing marker; True where not a number."""
-    s = text.astype("str").str.strip()
-    missing = s.isin(_MISSING)
-    cleaned = s.str.replace(",", "", regex=False).str.replace("，", "", regex=False).str.replace("\u00a0", "", regex=False)
-    values = pd.to_numeric(cleaned.where(~missing, None), errors="coerce").astype("float64")
+    """``(values, missing, bad)``: floats; True where a missing marker; True where not a number.
+
+    Fast path: one Arrow cast of the whole column; cells it cannot cast fall back to pandas."""
+    arr = pc.utf8_trim_whitespace(pa.array(text.astype("str"), type=pa.string(), from_pandas=True))
+    is_missing = pc.fill_null(pc.is_in(arr, value_set=pa.array(sorted(_MISSING), type=pa.string())), True)
+    cleaned = pc.if_else(is_missing, pa.scalar(None, pa.string()), pc.replace_substring_regex(arr, "[,，\u00a0]", ""))
+    missing = pd.Series(is_missing.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
+    try:
+        values = pd.Series(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values = pd.to_numeric(pd.Series(cleaned.to_pandas(), index=text.index), errors="coerce").astype("float64")
     bad = ~missing & (values.isna() | ~np.isfinite(values.fillna(0.0)))
     return values, missing, bad
+
+
+def map_unique(values: pd.Series, func, dtype: str = "str") -> pd.Series:  # noqa: ANN001
+    """``values.map(func)`` calling ``func`` once per distinct value (fast on long files).
+
+    ``dtype`` "str" gives an Arrow-backed string column (None → missing), "bool" a bool column."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = [func(u) for u in uniques]
+    if dtype == "bool":
+        return pd.Series(np.array(mapped, dtype=bool)[codes] if mapped else [], index=values.index, dtype=bool)
+    arr = pa.array([None if m is None else str(m) for m in mapped], type=pa.string()).take(pa.array(codes))
+    return pd.Series(pd.array(arr, dtype="str"), index=values.index)
 
 
 def _first_cells(cells: pd.DataFrame, mask: pd.Series, by: str) -> pd.DataFrame:
@@ -117,7 +137,7 @@ def validate_cells(
     for lab in pd.unique(cells["label"]):
         key = norm_label(lab)
         specs[lab] = mapping.get(key) or (ColumnSpec(variable=key) if key in variables else None)
-    unmapped = cells["label"].map(lambda x: specs[x] is None)
+    unmapped = map_unique(cells["label"], lambda x: specs[x] is None, "bool")
     if unmapped.any():
         if spec.unmapped == "ignore":
             ok &= ~unmapped
@@ -132,7 +152,7 @@ def validate_cells(
                 )
             ok &= ~unmapped
     var_of = {lab: (s.variable if s else None) for lab, s in specs.items()}
-    cells["variable"] = cells["label"].map(var_of)
+    cells["variable"] = map_unique(cells["label"], var_of.get)
     unknown_var = ok & ~cells["variable"].isin(list(variables))
     for _, c in _first_cells(cells, unknown_var, "variable").iterrows():
         col.add(
@@ -186,8 +206,7 @@ def validate_cells(
 
     # --- regions (local names first, then the national index)
     local = {_norm(k): v for k, v in spec.region_names.items()}
-    raw_region = cells["region_raw"].astype("str").map(_norm)
-    region_text = raw_region.map(lambda x: local.get(x, x))
+    region_text = map_unique(cells["region_raw"].astype("str"), lambda x: local.get(_norm(x), _norm(x)))
     codes, errs = regions.resolve_unique(region_text.where(ok, "100000"))
     for text, exc in errs.items():
         sel = ok & (region_text == text)
@@ -202,18 +221,19 @@ def validate_cells(
         ok &= ~sel
 
     # --- industries (a per-variable override wins over the column/default)
-    override = cells["label"].map(lambda x: specs[x].industry if specs.get(x) else None)
-    ind_text = override.fillna(cells["industry_raw"]).astype("str")
-    ind_codes = pd.Series(pd.NA, index=cells.index, dtype="str")
+    override = map_unique(cells["label"], lambda x: specs[x].industry if specs.get(x) else None)
+    ind_text = override.where(override.notna(), cells["industry_raw"]).astype("str")
+    ind_found: dict[str, str] = {}
     for text in pd.unique(ind_text[ok]):
-        sel = ok & (ind_text == text)
         try:
-            ind_codes[sel] = industries.resolve(text)
+            ind_found[text] = industries.resolve(text)
         except DataError as exc:
+            sel = ok & (ind_text == text)
             first = cells[sel].iloc[0]
             col.add("error", str(exc).split(" (value:")[0], sheet=first["sheet"] or None, row=int(first["row"]),
                     column=first["column"], value=text)
             ok &= ~sel
+    ind_codes = map_unique(ind_text, ind_found.get)
 
     facts = pd.DataFrame(
         {
