@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import duckdb
 import ibis
 import pandas as pd
 import pytest
@@ -44,10 +45,19 @@ LOOKUP = pd.DataFrame({
 YEARS = list(range(2016, 2025))
 
 
+FRAMES = {"patents": PATENTS, "patent_ipc": PATENT_IPC, "events": EVENTS, "lookup": LOOKUP}
+
+
+def _duckdb():
+    raw = duckdb.connect()
+    for name, frame in FRAMES.items():
+        raw.register(f"v_{name}", frame)
+        raw.execute(f"CREATE TABLE t_{name} AS SELECT * FROM v_{name}")
+    return ibis.duckdb.from_connection(raw)
+
+
 def _run(con, policy: str) -> pd.DataFrame:
-    t = {name: con.create_table(f"t_{name}", frame, overwrite=True)
-         for name, frame in (("patents", PATENTS), ("patent_ipc", PATENT_IPC),
-                             ("events", EVENTS), ("lookup", LOOKUP))}
+    t = {name: con.table(f"t_{name}") for name in FRAMES}
     expr = facts_expr(t["patents"], t["patent_ipc"], t["events"], t["lookup"], policy, YEARS)
     df = con.execute(expr)
     df["value"] = df["value"].astype(float).round(9)
@@ -64,13 +74,16 @@ def spark_con():
     session = (SparkSession.builder.master("local[1]").appName("ipbench-test")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    for name, frame in FRAMES.items():
+        sdf = session.createDataFrame(frame.astype(object).where(frame.notna(), None))
+        sdf.createOrReplaceTempView(f"t_{name}")
     yield ibis.pyspark.connect(session)
     session.stop()
 
 
 @pytest.mark.parametrize("policy", ["main", "fractional", "full"])
 def test_duckdb_and_spark_agree(spark_con, policy):
-    duck = _run(ibis.duckdb.connect(), policy)
+    duck = _run(_duckdb(), policy)
     spark = _run(spark_con, policy)
     assert len(duck) > 0
     pd.testing.assert_frame_equal(duck, spark, check_dtype=False)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ipbench import aggregate, normalize
 from ipbench._checks import (
     as_frame,
     check_finite,
@@ -149,11 +150,8 @@ def quality_composite(
                            {k: v for k, v in directions.items() if k not in empty}, df.columns)
     w = (pd.Series(1.0 / df.shape[1], index=df.columns) if weights is None
          else check_weights(weights, df.columns))
-    lo, hi = df.min(), df.max()
-    norm = (df - lo) / (hi - lo)
-    cost = list(d.index[(d < 0).to_numpy()])
-    norm[cost] = 1.0 - norm[cost]
-    comp = (norm * w).sum(axis=1).rename("quality_composite")
+    norm = normalize.minmax(df, d)
+    comp = aggregate.arithmetic(norm, w).rename("quality_composite")
     rank = comp.rank(ascending=False, method="min").astype(int).rename("rank")
     return QualityComposite(df, norm, w, comp, rank, tuple(map(str, empty)))
 

@@ -12,12 +12,12 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ipbench.data.loaders import norm_label
 from ipbench.errors import DataError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 TOTAL = "ALL"
 

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
 from ipbench.errors import DataError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 NATIONAL_CODE = "100000"
 LEVELS = {"国": "country", "省": "province", "市": "prefecture", "区县": "county"}

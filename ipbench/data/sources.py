@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ipbench.errors import DataError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 DEFAULT_YEAR_RANGE = (1949, 2100)
 

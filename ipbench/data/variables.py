@@ -7,12 +7,12 @@ from typing import Literal
 
 import pandas as pd
 import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ipbench.data.units import UNITS
 from ipbench.errors import DataError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 class Variable(BaseModel):

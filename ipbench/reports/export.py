@@ -59,9 +59,10 @@ def make_exporter() -> Any:
     return exp
 
 
-def to_html(nb: Any, exporter: Any = None, title: str | None = None) -> str:
+def to_html(nb: Any, exporter: Any = None, title: str | None = None, lang: str = "zh") -> str:
     """Render an executed notebook to offline HTML; raises if it would load external URLs."""
     exporter = exporter or make_exporter()
+    exporter.language_code = "en" if lang == "en" else "zh-CN"
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"ipbench_css": exporter._ipbench_css})

@@ -193,7 +193,8 @@ def build_one(job: Job, exporter: Any, out_root: Path, manifest: dict[str, Any])
         errors = error_outputs(nb)
         if errors:
             raise RuntimeError(f"error output in notebook: {errors[0]}")
-        html = to_html(nb, exporter, title=job.title)
+        html = to_html(nb, exporter, title=job.title,
+                       lang=manifest.get("params", {}).get("lang", "zh"))
         write_atomic(output, html)
         write_atomic(_cache_file(out_root, job), json.dumps({"key": job.key}))
         error_file.unlink(missing_ok=True)

@@ -1,0 +1,163 @@
+"""The demo report suite end to end: every page built offline without error cells; failure
+isolation, caching, atomic replacement; explore.ipynb runs headless."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import openpyxl
+import pytest
+from _suite import built_demo, copy_project
+
+from ipbench.params import load
+from ipbench.reports.export import external_references
+from ipbench.reports.runner import run, safe_output
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root, summary = built_demo(str(tmp_path_factory.getbasetemp()))
+    return root, summary
+
+
+def pages(root):
+    return sorted((root / "reports" / "demo").rglob("*.html"))
+
+
+def test_full_demo_suite_is_built(demo):
+    root, summary = demo
+    assert summary.ok, summary.text()
+    params = load(root / "params" / "demo.yaml")
+    out = root / "reports" / "demo"
+    assert (out / "index.html").is_file() and (out / "overview.html").is_file()
+    for code in params.scope.regions:
+        assert (out / "regions" / f"{code}.html").is_file()
+    for code in params.scope.industries:
+        assert (out / "industries" / f"{code}.html").is_file()
+    assert summary.count("built") == 1 + len(params.scope.regions) + len(params.scope.industries)
+    assert (summary.run_dir / "manifest.json").is_file()
+
+
+def test_every_page_is_offline_and_without_errors(demo):
+    root, _ = demo
+    found = pages(root)
+    assert len(found) == 23
+    for page in found:
+        html = page.read_text(encoding="utf-8")
+        assert external_references(html) == [], page
+        assert not re.search(r"<script[^>]*\bsrc=", html), page  # no script file at all
+        assert "Traceback" not in html and "jp-OutputArea-error" not in html, page
+        assert "示例数据 · demo data, not official statistics" in html, page
+        assert "params/demo.yaml" in html, page  # provenance names the params file
+
+
+def test_region_page_content(demo):
+    root, _ = demo
+    html = (root / "reports" / "demo" / "regions" / "320600.html").read_text(encoding="utf-8")
+    assert "<title>南通市 · 区域报告" in html
+    assert re.search(r"id=[\"']ipbench-ranking", html) and "ipbench-highlight" in html
+    assert '<html lang="zh-CN">' in html
+    assert len(re.findall(r"src=[\"']data:image/png;base64,", html)) >= 4  # charts, map
+    assert "耦合协调度" in html and "综合得分" in html
+
+
+def test_index_links_every_report_and_states_parameters(demo):
+    root, _ = demo
+    out = root / "reports" / "demo"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r"href='([^']+\.html)'", html))
+    expected = {p.relative_to(out).as_posix() for p in pages(root) if p.name != "index.html"}
+    assert links == expected
+    assert "评价参数" in html and "base_year: 2024" in html and "entropy" in html
+
+
+def test_workbook_has_bilingual_headers(demo):
+    root, _ = demo
+    wb = openpyxl.load_workbook(root / "reports" / "demo" / "demo_results.xlsx", read_only=True)
+    assert {"composite", "weights", "coupling", "industry", "subindices"} <= set(wb.sheetnames)
+    header = [c.value for c in next(wb["composite"].iter_rows(max_row=1))]
+    assert "区域代码 / Region code" in header and "综合得分 / Composite score" in header
+
+
+def test_second_run_builds_nothing(demo):
+    root, _ = demo
+    again = run(root / "params" / "demo.yaml", jobs=2, progress=False)
+    assert again.count("built") == 0 and again.count("cached") == 23 - 1 and again.ok
+    assert not again.computed
+    one = run(root / "params" / "demo.yaml", only=["region:320100"], force=True, progress=False)
+    assert [(o.kind, o.code, o.status) for o in one.outcomes] == [("region", "320100", "built")]
+
+
+def test_failure_isolation_and_atomic_replacement(demo, tmp_path):
+    root, _ = demo
+    out = root / "reports" / "demo" / "regions"
+    good = (out / "320600.html").read_bytes()
+    nb_file = root / "notebooks" / "region.ipynb"
+    original = nb_file.read_text(encoding="utf-8")
+    nb = nbformat.reads(original, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'assert region_code != "320600", "示例故障 <b>boom</b>"'))
+    nbformat.write(nb, nb_file)
+    try:
+        summary = run(root / "params" / "demo.yaml", only=["region:320600", "region:320200"],
+                      jobs=1, progress=False)
+    finally:
+        nb_file.write_text(original, encoding="utf-8")
+    status = {o.code: o.status for o in summary.outcomes}
+    assert status == {"320600": "failed", "320200": "built"} and not summary.ok
+    assert (out / "320600.html").read_bytes() == good  # previous good page untouched
+    err = (out / "320600.error.html").read_text(encoding="utf-8")
+    assert "AssertionError" in err and "示例故障 &lt;b&gt;boom&lt;/b&gt;" in err
+    assert "Traceback" not in err
+    log = (root / "reports" / "demo" / "logs" / "region-320600.log").read_text(encoding="utf-8")
+    assert "Traceback" in log
+    index = (root / "reports" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert "regions/320600.error.html" in index
+
+
+def test_failing_run_exits_non_zero_from_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from ipbench.cli.main import app
+
+    root = copy_project(tmp_path)
+    nb_file = root / "notebooks" / "overview.ipynb"
+    nb = nbformat.read(nb_file, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(nb, nb_file)
+    res = CliRunner().invoke(app, ["run", str(root / "params" / "demo.yaml"), "--only",
+                                   "overview", "-q"])
+    assert res.exit_code == 1, res.output
+    assert "failed 1" in res.output and "ZeroDivisionError" in res.output
+    assert not (root / "reports" / "demo" / "overview.html").exists()
+    assert (root / "reports" / "demo" / "overview.error.html").is_file()
+
+
+def test_path_safety(tmp_path):
+    root = tmp_path / "reports" / "demo"
+    assert safe_output(root, "region", "320600") == (root / "regions" / "320600.html").resolve()
+    for kind, code in [("region", "../x"), ("region", "32060"), ("industry", "../../x"),
+                       ("industry", "a/b"), ("other", "x")]:
+        with pytest.raises(ValueError, match="refusing"):
+            safe_output(root, kind, code)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: " + json.dumps(str(copy_project(tmp_path / "p") / "params" / "demo.yaml"))
+                   + "\nscope: {regions: ['../../x', 320100]}\n", encoding="utf-8")
+    from ipbench.errors import ParamsError
+
+    with pytest.raises(ParamsError, match=r"scope.regions\[0\]"):
+        run(bad, progress=False, project=None)
+
+
+def test_explore_notebook_runs_headless(demo, tmp_path):
+    import papermill as pm
+
+    root, _ = demo
+    nb = pm.execute_notebook(str(root / "notebooks" / "explore.ipynb"), str(tmp_path / "out.ipynb"),
+                             kernel_name="python3", cwd=str(root / "notebooks"), progress_bar=False)
+    text = json.dumps(nb.cells[-1].outputs, ensure_ascii=False)
+    assert "rank_a" in text and "move" in text
