@@ -158,7 +158,15 @@ class Evaluation:
 
     @property
     def run_id(self) -> str:
-        return run_id(self.params_hash, self.fingerprint, _version())
+        """Folder name from params, data, version and the build code (steps, evaluation), so
+        that a changed step implementation is never served from an old run folder."""
+        import hashlib
+
+        here = Path(__file__).parent
+        code = hashlib.sha256(
+            b"".join((here / f).read_bytes() for f in ("steps.py", "evaluation.py"))
+        ).hexdigest()
+        return run_id(self.params_hash, self.fingerprint, f"{_version()}-{code[:8]}")
 
     @property
     def run_dir(self) -> Path:

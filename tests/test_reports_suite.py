@@ -60,8 +60,8 @@ def test_region_page_content(demo):
     html = (root / "reports" / "demo" / "regions" / "320600.html").read_text(encoding="utf-8")
     assert "<title>南通市 · 区域报告" in html
     assert re.search(r"id=[\"']ipbench-ranking", html) and "ipbench-highlight" in html
-    assert '<html lang="zh-CN">' in html
-    assert len(re.findall(r"src=[\"']data:image/png;base64,", html)) >= 4  # charts, map
+    assert '<html lang="zh">' in html
+    assert len(re.findall(r"src=[\"']data:image/png;base64,", html)) == 3  # 2 charts, map
     assert "耦合协调度" in html and "综合得分" in html
 
 
@@ -144,13 +144,14 @@ def test_path_safety(tmp_path):
                        ("industry", "a/b"), ("other", "x")]:
         with pytest.raises(ValueError, match="refusing"):
             safe_output(root, kind, code)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("extends: " + json.dumps(str(copy_project(tmp_path / "p") / "params" / "demo.yaml"))
-                   + "\nscope: {regions: ['../../x', 320100]}\n", encoding="utf-8")
+    bad = copy_project(tmp_path / "p") / "params" / "bad.yaml"
+    bad.write_text("extends: demo.yaml\nscope: {regions: ['../../x', 320100]}\n",
+                   encoding="utf-8")
     from ipbench.errors import ParamsError
 
     with pytest.raises(ParamsError, match=r"scope.regions\[0\]"):
-        run(bad, progress=False, project=None)
+        run(bad, progress=False)
+    assert not (tmp_path / "p" / "reports").exists()
 
 
 def test_explore_notebook_runs_headless(demo, tmp_path):

@@ -49,7 +49,7 @@ _TYPES = ("invention", "utility", "design")
 
 
 def industry_weights(
-    patents: ir.Table, patent_ipc: ir.Table, lookup: ir.Table, policy: str
+    patents: ir.Table, patent_ipc: ir.Table, lookup: ir.Table, policy: str, with_all: bool = True
 ) -> ir.Table:
     """``app_key, industry_code, w`` for every patent: one ``ALL`` row (w = 1) plus its
     industries under ``policy`` (``main`` | ``fractional`` | ``full``)."""
@@ -71,7 +71,8 @@ def industry_weights(
         by_industry = j.group_by(["app_key", "industry_code"]).aggregate(
             w=(j.share / j.n_ipc.cast("float64")).sum()
         )
-    return everyone.union(by_industry.select("app_key", "industry_code", "w"))
+    by_industry = by_industry.select("app_key", "industry_code", "w")
+    return everyone.union(by_industry) if with_all else by_industry
 
 
 def _long(wide: ir.Table, columns: dict[str, str]) -> ir.Table:
@@ -97,31 +98,52 @@ def _by_type(t: ir.Table, year_col: str) -> ir.Table:
     return t.group_by(["region_code", "industry_code", t[year_col].name("year")]).aggregate(**sums)
 
 
-def facts_expr(
-    patents: ir.Table,
-    patent_ipc: ir.Table,
-    events: ir.Table,
-    lookup: ir.Table,
-    policy: str,
-    years: Sequence[int],
+def compact_expr(
+    patents: ir.Table, patent_ipc: ir.Table, lookup: ir.Table, policy: str
 ) -> ir.Table:
-    """Long facts ``region_code, industry_code, year, variable, value`` (see module docstring).
+    """One pass over patents × industry weights → a small table of summed weights by
+    ``region_code, industry_code, ptype, filing_year, grant_year, inforce_end``.
 
-    Only patents with a region are counted (``region_code`` not null); ``years`` are the
-    year-ends reported for the in-force stock. Combinations with no patent have no row.
+    Every count is a sum of w over a group of these keys, so the facts are computed from this
+    table; materialise it once (``CREATE TABLE … AS``) on large inputs.
     """
+    placed = patents.filter(patents.region_code.notnull())
+    keys = ["region_code", "ptype", "filing_year", "grant_year", "inforce_end"]
+    everyone = placed.group_by(keys).aggregate(w=placed.count().cast("float64")).mutate(
+        industry_code=ibis.literal("ALL", type="string")
+    )
+    weights = industry_weights(placed, patent_ipc, lookup, policy, with_all=False)
+    pw = placed.join(weights, "app_key")
+    by_industry = pw.group_by([*keys, "industry_code"]).aggregate(w=pw.w.sum())
+    cols = ["region_code", "industry_code", *keys[1:], "w"]
+    return everyone.select(cols).union(by_industry.select(cols))
+
+
+def event_weights_expr(
+    patents: ir.Table, patent_ipc: ir.Table, events: ir.Table, lookup: ir.Table, policy: str
+) -> ir.Table:
+    """``region_code, industry_code, year, variable, value`` of weighted events."""
+    placed = patents.filter(patents.region_code.notnull())
+    ev = events.join(placed.select("app_key", "region_code"), "app_key")
+    weights = industry_weights(
+        patents.filter(patents.app_key.isin(ev.app_key)), patent_ipc, lookup, policy
+    )
+    ev = ev.join(weights, "app_key")
+    return ev.group_by(["region_code", "industry_code", "year", "variable"]).aggregate(
+        value=(ev.w * ev.n.cast("float64")).sum()
+    )
+
+
+def facts_from_compact(compact: ir.Table, event_values: ir.Table, years: Sequence[int]) -> ir.Table:
+    """Long facts from :func:`compact_expr` and :func:`event_weights_expr` (module docstring)."""
     if not years:
         raise ParamsError("years is empty: give the years to report")
-    weights = industry_weights(patents, patent_ipc, lookup, policy)
-    placed = patents.filter(patents.region_code.notnull())
-    pw = placed.join(weights, "app_key")
-
-    apps = _long(_by_type(pw, "filing_year"), {f"patent_app_{k}": k for k in ("total", *_TYPES)})
-    granted = pw.filter(pw.grant_year.notnull())
+    apps = _long(_by_type(compact, "filing_year"),
+                 {f"patent_app_{k}": k for k in ("total", *_TYPES)})
+    granted = compact.filter(compact.grant_year.notnull())
     grants = _long(
         _by_type(granted, "grant_year"), {f"patent_grant_{k}": k for k in ("total", *_TYPES)}
     )
-
     live = granted.filter(granted.inforce_end.notnull() & (granted.inforce_end > granted.grant_year))
     inv = live.ptype == "invention"
     start = live.group_by(["region_code", "industry_code", live.grant_year.name("year")]).aggregate(
@@ -139,12 +161,27 @@ def facts_expr(
     inforce = _long(
         stock, {"patent_inforce_total": "total", "patent_inforce_invention": "invention"}
     )
-
-    ev = events.join(placed.select("app_key", "region_code"), "app_key").join(weights, "app_key")
-    ev_out = ev.group_by(["region_code", "industry_code", "year", "variable"]).aggregate(
-        value=(ev.w * ev.n.cast("float64")).sum()
-    )
     out = apps.union(grants).union(inforce).union(
-        ev_out.select("region_code", "industry_code", "year", "variable", "value")
+        event_values.select("region_code", "industry_code", "year", "variable", "value")
     )
     return out.mutate(year=out.year.cast("int64"), value=out.value.cast("float64"))
+
+
+def facts_expr(
+    patents: ir.Table,
+    patent_ipc: ir.Table,
+    events: ir.Table,
+    lookup: ir.Table,
+    policy: str,
+    years: Sequence[int],
+) -> ir.Table:
+    """Long facts ``region_code, industry_code, year, variable, value`` (see module docstring).
+
+    Only patents with a region are counted (``region_code`` not null); ``years`` are the
+    year-ends reported for the in-force stock. Combinations with no patent have no row.
+    """
+    return facts_from_compact(
+        compact_expr(patents, patent_ipc, lookup, policy),
+        event_weights_expr(patents, patent_ipc, events, lookup, policy),
+        years,
+    )

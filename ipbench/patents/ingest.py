@@ -29,7 +29,12 @@ import ibis
 import pandas as pd
 
 from ipbench.errors import DataError, ParamsError
-from ipbench.patents.aggregate import UNITS, facts_expr
+from ipbench.patents.aggregate import (
+    UNITS,
+    compact_expr,
+    event_weights_expr,
+    facts_from_compact,
+)
 from ipbench.patents.concordance import POLICIES, Concordance, read_concordance
 from ipbench.patents.mappings import ColumnMapping, load_mapping
 from ipbench.patents.readers import FileRead, read_exports
@@ -210,6 +215,7 @@ def ingest(
     assigner: RegionAssigner | None = None,
     strict: bool = False,
     con: duckdb.DuckDBPyConnection | None = None,
+    memory_limit: str | None = "3GB",
     on_step: Callable[[str], None] | None = None,
     on_file: Callable[[FileRead], None] | None = None,
 ) -> IngestResult:
@@ -219,7 +225,8 @@ def ingest(
     ``main`` or ``full`` (:mod:`ipbench.patents.concordance`). ``level``/``scope``: output region
     level and code prefix studied (e.g. ``"32"``; patents elsewhere are ``outside_scope``).
     ``years``: years reported (default: first to last filing year found). ``strict``: raise the
-    first malformed-cell :class:`DataError` instead of collecting issues.
+    first malformed-cell :class:`DataError` instead of collecting issues. ``memory_limit``:
+    DuckDB's limit (it spills to disk beyond it; None = DuckDB's default, 80% of RAM).
     """
     if policy not in POLICIES:
         raise ParamsError(f"counting policy {policy!r}: use one of {POLICIES}")
@@ -230,6 +237,8 @@ def ingest(
     assigner = assigner or default_assigner(level=level, scope=scope)
     con = con or duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
 
     step("read")
     files_read = read_exports(con, files, mapping, on_file=on_file)
@@ -259,8 +268,15 @@ def ingest(
     icon = ibis.duckdb.from_connection(con)
     facts = pd.DataFrame(columns=FACT_COLUMNS[:5])
     if years:
-        expr = facts_expr(icon.table("patents"), icon.table("patent_ipc"), icon.table("events"),
-                          icon.table("lookup"), policy, years)
+        t = {n: icon.table(n) for n in ("patents", "patent_ipc", "events", "lookup")}
+        # materialise the one large pass (patents × industry weights) once, then aggregate
+        for name, e in (
+            ("compact", compact_expr(t["patents"], t["patent_ipc"], t["lookup"], policy)),
+            ("event_values", event_weights_expr(t["patents"], t["patent_ipc"], t["events"],
+                                                t["lookup"], policy)),
+        ):
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {ibis.to_sql(e, dialect='duckdb')}")
+        expr = facts_from_compact(icon.table("compact"), icon.table("event_values"), years)
         expr = expr.filter(expr.year.isin(years))
         facts = _complete(expr.execute(), years)
     facts = facts.assign(

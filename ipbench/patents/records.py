@@ -38,21 +38,27 @@ GRANT_KINDS = {"B": "invention", "C": "invention", "U": "utility", "Y": "utility
 
 
 def _date(expr: str) -> str:
+    # fast path: ISO dates cast directly; other layouts only where that fails
     fmts = ", ".join(f"'{f}'" for f in DATE_FORMATS)
-    return f"CAST(try_strptime({expr}, [{fmts}]) AS DATE)"
+    return (f"coalesce(TRY_CAST({expr} AS DATE),"
+            f" CAST(try_strptime({expr}, [{fmts}]) AS DATE))")
 
 
 def _ipc_norm(expr: str) -> str:
-    # drop spaces (also full-width), a version suffix "(2006.01)", and leading zeros of the group
+    # fast path for codes already clean; else drop spaces (also full-width), a version suffix
+    # "(2006.01)", and leading zeros of the group
     s = f"regexp_replace(upper({expr}), '[\\s\u3000]+', '', 'g')"
     s = f"regexp_replace({s}, '\\([0-9.]+\\)$', '')"
-    return f"regexp_replace({s}, '^([A-H][0-9]{{2}}[A-Z])0*([0-9])', '\\1\\2')"
+    s = f"regexp_replace({s}, '^([A-H][0-9]{{2}}[A-Z])0*([0-9])', '\\1\\2')"
+    clean = "[A-H][0-9]{2}[A-Z]([1-9][0-9]{0,3}/[0-9]{2,6})?"
+    return f"CASE WHEN regexp_full_match({expr}, '{clean}') THEN {expr} ELSE {s} END"
 
 
 def _split(expr: str, sep: str) -> str:
     return (
-        f"list_filter(list_transform(regexp_split_to_array(coalesce({expr}, ''), '{sep}'),"
-        " lambda x: trim(x)), lambda x: x <> '')"
+        f"CASE WHEN {expr} IS NULL THEN CAST([] AS VARCHAR[]) ELSE"
+        f" list_filter(list_transform(regexp_split_to_array({expr}, '{sep}'),"
+        " lambda x: trim(x)), lambda x: x <> '') END"
     )
 
 

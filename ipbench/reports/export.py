@@ -62,7 +62,7 @@ def make_exporter() -> Any:
 def to_html(nb: Any, exporter: Any = None, title: str | None = None, lang: str = "zh") -> str:
     """Render an executed notebook to offline HTML; raises if it would load external URLs."""
     exporter = exporter or make_exporter()
-    exporter.language_code = "en" if lang == "en" else "zh-CN"
+    exporter.language_code = "en" if lang == "en" else "zh"  # ISO 639-1, as nbconvert checks
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"ipbench_css": exporter._ipbench_css})

@@ -318,7 +318,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     out_root = project.reports / ev.params.name
     all_jobs = plan(ev.params, project, run_dir, names, only)
     inputs = {"params_hash": manifest["params_hash"], "data": manifest["data_fingerprint"],
-              "version": manifest["ipbench_version"], "renderer": renderer_hash()}
+              "version": manifest["ipbench_version"], "run_id": manifest["run_id"],
+              "renderer": renderer_hash()}
     todo, outcomes = [], []
     for job in all_jobs:
         job.key = cache_key(job, inputs)
@@ -340,7 +341,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 
         write_workbook(Results.read(run_dir), workbook)
         write_atomic(wb_key, json.dumps({"run_id": manifest["run_id"]}))
-    entries = _index_entries(all_jobs, outcomes, out_root)
+    every = all_jobs if not only else plan(ev.params, project, run_dir, names, None)
+    entries = _index_entries(every, outcomes, out_root)
     index = out_root / "index.html"
     write_atomic(index, index_page(manifest, entries, workbook.name, dump_yaml(manifest["params"])))
     order = {(j.kind, j.code): i for i, j in enumerate(all_jobs)}
@@ -375,7 +377,8 @@ def _index_entries(jobs: list[Job], outcomes: list[Outcome], out_root: Path) -> 
         entries.append({
             "kind": job.kind, "code": job.code,
             "title": job.title.split(" · ")[0] if job.kind != "overview" else job.title,
-            "status": status.get((job.kind, job.code), "cached"),
+            "status": status.get((job.kind, job.code),
+                                 "failed" if err.is_file() else "cached"),
             "href": os.path.relpath(out, out_root) if out.is_file() else None,
             "error_href": os.path.relpath(err, out_root) if err.is_file() else None,
         })

@@ -1,0 +1,90 @@
+"""Benchmark of the report suite (not a timed test). In one run, on a copy of the project:
+
+1. the full demo suite cold (``ipbench run``: one Evaluation, warm-kernel workers),
+2. the same suite with nothing changed (everything cached),
+3. a naive baseline over the same notebooks: per report ``papermill`` CLI, then
+   ``jupyter nbconvert --to html --no-input`` CLI, sequentially.
+
+Prints per-report seconds and the ratios against the targets (cold <= baseline / 4,
+unchanged <= 2 s). ``--baseline-sample N`` times N reports of each kind with the naive
+method and extrapolates to the whole suite (default: all reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--baseline-sample", type=int, default=0)
+    args = ap.parse_args()
+    from _suite import copy_project
+
+    from ipbench.reports.runner import run
+
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp) / "project")
+        params = root / "params" / "demo.yaml"
+        t = time.perf_counter()
+        cold = run(params, jobs=args.jobs, progress=False)
+        t_cold = time.perf_counter() - t
+        t = time.perf_counter()
+        warm = run(params, jobs=args.jobs, progress=False)
+        t_warm = time.perf_counter() - t
+        print(f"cold suite: {len(cold.outcomes)} reports in {t_cold:.1f} s"
+              f" (built {cold.count('built')}, failed {cold.count('failed')}; jobs={args.jobs})")
+        for o in cold.outcomes:
+            print(f"  {o.kind:8s} {o.code:12s} {o.seconds:6.2f} s (in its worker)")
+        print(f"unchanged rerun: {t_warm:.2f} s (built {warm.count('built')},"
+              f" cached {warm.count('cached')})")
+
+        jobs = [(o.kind, o.code) for o in cold.outcomes]
+        if args.baseline_sample:
+            by_kind: dict[str, list] = {}
+            for j in jobs:
+                by_kind.setdefault(j[0], []).append(j)
+            sample = [j for js in by_kind.values() for j in js[: args.baseline_sample]]
+        else:
+            sample = jobs
+        out = Path(tmp) / "naive"
+        out.mkdir()
+        times = {}
+        for kind, code in sample:
+            t = time.perf_counter()
+            nb_out = out / f"{kind}-{code}.ipynb"
+            cmd = [str(bin_dir / "papermill"), str(root / "notebooks" / f"{kind}.ipynb"),
+                   str(nb_out), "-p", "run_dir", str(cold.run_dir), "--no-progress-bar",
+                   "--cwd", str(root / "notebooks"), "-k", "python3"]
+            if kind != "overview":
+                cmd += ["-p", f"{kind}_code", code]
+            subprocess.run(cmd, check=True, capture_output=True)
+            subprocess.run([str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                            str(nb_out)], check=True, capture_output=True)
+            times[(kind, code)] = time.perf_counter() - t
+            print(f"  naive {kind:8s} {code:12s} {times[(kind, code)]:6.2f} s")
+        per_kind = {}
+        for (kind, _), s in times.items():
+            per_kind.setdefault(kind, []).append(s)
+        t_naive = sum(sum(v) / len(v) * sum(1 for j in jobs if j[0] == k)
+                      for k, v in per_kind.items())
+        note = "" if len(sample) == len(jobs) else f" (extrapolated from {len(sample)} reports)"
+        print(f"naive baseline: {t_naive:.1f} s{note}")
+        print(f"cold / naive = {t_cold / t_naive:.3f} (target <= 0.25);"
+              f" unchanged = {t_warm:.2f} s (target <= 2 s)")
+        shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
