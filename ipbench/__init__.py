@@ -2,14 +2,27 @@
 
 Methods are plain functions over pandas objects, grouped by job:
 ``ipbench.normalize``, ``ipbench.treat``, ``ipbench.impute``, ``ipbench.weights``,
-``ipbench.aggregate``, ``ipbench.matching``.
+``ipbench.aggregate``, ``ipbench.matching``; the evaluation object is
+:class:`ipbench.Evaluation` and ``ipbench.compare(a, b)`` shows rank moves between runs.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("ipbench")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+from typing import Any
 
-__all__ = ["__version__"]
+from ipbench.version import __version__
+
+__all__ = ["Evaluation", "__version__", "compare"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported lazily so that `import ipbench` stays fast for the CLI and method users.
+    if name == "Evaluation":
+        from ipbench.evaluation import Evaluation
+
+        return Evaluation
+    if name == "compare":
+        from ipbench.compare import compare
+
+        return compare
+    raise AttributeError(f"module 'ipbench' has no attribute {name!r}")

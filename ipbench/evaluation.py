@@ -26,12 +26,7 @@ import pandas as pd
 from ipbench import params as P
 from ipbench.project import Project
 from ipbench.runfolder import Results, is_complete, run_id
-
-
-def _version() -> str:
-    import ipbench
-
-    return ipbench.__version__
+from ipbench.version import build_label
 
 
 @dataclass
@@ -158,15 +153,9 @@ class Evaluation:
 
     @property
     def run_id(self) -> str:
-        """Folder name from params, data, version and the build code (steps, evaluation), so
-        that a changed step implementation is never served from an old run folder."""
-        import hashlib
-
-        here = Path(__file__).parent
-        code = hashlib.sha256(
-            b"".join((here / f).read_bytes() for f in ("steps.py", "evaluation.py"))
-        ).hexdigest()
-        return run_id(self.params_hash, self.fingerprint, f"{_version()}-{code[:8]}")
+        """Folder name from params, data, and the ipbench version with its code fingerprint,
+        so that changed code is never served from an old run folder."""
+        return run_id(self.params_hash, self.fingerprint, build_label())
 
     @property
     def run_dir(self) -> Path:
@@ -205,7 +194,7 @@ class Evaluation:
             "params": self.params.to_dict(),
             "data_fingerprint": self.fingerprint,
             "demo": bool(getattr(self.source_data, "is_demo", False)),
-            "ipbench_version": _version(),
+            "ipbench_version": build_label(),
             "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "run_id": self.run_id,
             "log": [e.to_dict() for e in self.log],

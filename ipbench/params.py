@@ -331,18 +331,117 @@ class Pair(_Model):
 
 
 class Target(_Model):
-    """A plan target: ``indicator`` reaches ``value`` by ``year`` (for ``region`` or all)."""
+    """A plan target: ``indicator`` reaches ``value`` by ``year`` (for ``region``, or for every
+    region of the scope when omitted). ``indicator`` is a catalogue indicator code, a facts
+    variable of the whole economy (e.g. ``patent_inforce_invention``, a count) or
+    ``intensive_va_share_gdp`` (value added of the IP-intensive industries, % of GDP, from the
+    ``intensive`` step). ``direction`` +1: reach at least ``value``; −1: at most."""
 
     indicator: str
     value: float
     year: int = Field(ge=1949, le=2100)
     region: RegionCode | None = None
     label: str | None = None
+    direction: Literal[1, -1] = 1
 
     @field_validator("region")
     @classmethod
     def _region(cls, v: str | None) -> str | None:
         return v if v is None else _check_region(v)
+
+
+# --------------------------------------------------------------------------- analyses (issue 5)
+
+
+class Situation(_Model):
+    """Static situation (``ipbench.analysis.concentration``): shares, Gini/HHI/CR-k and location
+    quotients of ``ip`` against ``industry`` and ``population`` (facts variables of the whole
+    economy) across the scope's regions, every year."""
+
+    ip: str = "patent_grant_invention"
+    industry: str = "value_added"
+    population: str = "population"
+    k: list[Annotated[int, Field(ge=1)]] = Field(default_factory=lambda: [1, 3, 5], min_length=1)
+    points: bool = False
+
+
+class Dynamics(_Model):
+    """Dynamics (``ipbench.analysis.dynamics``): growth and CAGR of ``ip``, ``industry`` and
+    ``rd`` between ``start`` and ``end`` (default: the scope's years), the elasticity of ``ip``
+    to ``rd`` (log-log OLS, ``alpha``, ``cov_type``) and the centres of gravity of ``ip`` and
+    ``industry``."""
+
+    ip: str = "patent_grant_invention"
+    industry: str = "value_added"
+    rd: str = "rd_expenditure"
+    start: int | None = None
+    end: int | None = None
+    alpha: float = Field(0.05, gt=0, lt=1)
+    cov_type: Literal["nonrobust", "HC0", "HC1", "HC2", "HC3"] = "HC1"
+
+    @model_validator(mode="after")
+    def _order(self) -> Dynamics:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise _At(".end", f"end {self.end} must be after start {self.start}")
+        return self
+
+
+class Quality(_Model):
+    """Layout-quality composite (``ipbench.analysis.quality.quality_composite``): ``weights``
+    of ``invention_share``, ``patents_per_rd``, ``high_value_per_10k`` (default equal)."""
+
+    weights: dict[Literal["invention_share", "patents_per_rd", "high_value_per_10k"],
+                  Annotated[float, Field(ge=0)]] | None = None
+
+    @field_validator("weights")
+    @classmethod
+    def _sum(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is not None and not math.isclose(sum(v.values()), 1.0, abs_tol=1e-6):
+            raise ValueError(f"weights {v} must sum to 1")
+        return v
+
+
+class Intensive(_Model):
+    """IP-intensive industries and regions (``ipbench.analysis.intensive.ip_intensive``):
+    invention-patent grants and employment summed over the ``window`` years ending in the base
+    year; thresholds default to the reference average (see the function)."""
+
+    window: int = Field(3, ge=1, le=20)
+    density_threshold: float | None = Field(None, ge=0)
+    scale_threshold: float | None = Field(None, ge=0)
+    per: float = Field(10_000.0, gt=0)
+
+
+class Guidance(_Model):
+    """Guidance catalogue (``ipbench.analysis.guidance.guidance_catalogue``): cut-offs of the IP
+    and industry advantages (location quotients; a number, ``mean`` or ``median``), the tie
+    ``tolerance`` and ``growth_cut``; growth = CAGR over ``window`` years to the base year."""
+
+    ip_cut: float | Literal["mean", "median"] = 1.0
+    industry_cut: float | Literal["mean", "median"] = 1.0
+    tolerance: float = Field(0.05, ge=0)
+    growth_cut: float = 0.0
+    window: int = Field(3, ge=1, le=20)
+
+
+class Robustness(_Model):
+    """Rank robustness of the composite (``ipbench.robustness.rank_robustness``) in the base
+    year: Monte Carlo over ``weightings`` × ``weight_noise`` × ``normalisations`` ×
+    ``aggregations`` (the first of each list is the nominal choice), ``n`` draws, ``seed``."""
+
+    enabled: bool = True
+    n: int = Field(1000, ge=2, le=1_000_000)
+    seed: int = Field(20240601, ge=0)
+    weightings: list[Literal["nominal", "equal", "entropy", "critic", "std"]] = Field(
+        default_factory=lambda: ["nominal", "equal", "entropy", "critic"], min_length=1)
+    weight_noise: float = Field(0.2, ge=0, lt=1)
+    normalisations: list[Literal["minmax", "zscore", "rank", "percentile"]] = Field(
+        default_factory=lambda: ["minmax", "zscore", "rank"], min_length=1)
+    aggregations: list[Literal["arithmetic", "geometric", "topsis"]] = Field(
+        default_factory=lambda: ["arithmetic", "topsis"], min_length=1)
+    sobol: bool = True
+    n_boot: int = Field(200, ge=10)
+    conf: float = Field(0.9, gt=0, lt=1)
 
 
 class Params(_Model):
@@ -360,6 +459,12 @@ class Params(_Model):
     aggregation: Aggregation = Field(default_factory=Aggregation)
     matching: list[Pair] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    situation: Situation = Field(default_factory=Situation)
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+    quality: Quality = Field(default_factory=Quality)
+    intensive: Intensive = Field(default_factory=Intensive)
+    guidance: Guidance = Field(default_factory=Guidance)
+    robustness: Robustness = Field(default_factory=Robustness)
 
     @field_validator("name")
     @classmethod

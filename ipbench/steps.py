@@ -339,7 +339,9 @@ def _ahp_weights(spec: Any, meta: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame
     )
     gw = group.weights.reindex(spec.elements)
     table = pd.DataFrame({"element": [*spec.elements, "CR"]})
-    table["group"] = [*gw.to_numpy(), getattr(group, "cr", np.nan)]
+    # AIJ aggregates the judgments into one matrix with its own CR; AIP has no group matrix.
+    group_cr = group.aggregate.cr if group.aggregate is not None else np.nan
+    table["group"] = [*gw.to_numpy(), group_cr]
     for e in spec.experts:
         single = W.ahp(e.matrix, ri=spec.ri, labels=spec.elements, cr_threshold=np.inf)
         table[e.name] = [*single.weights.reindex(spec.elements).to_numpy(), single.cr]

@@ -25,6 +25,7 @@ from ipbench.errors import DataError
 from ipbench.patents.mappings import FIELDS, ColumnMapping
 
 RAW_TABLE = "raw_records"
+RAW_FILES = "raw_files"  # file_no, row_offset: spreadsheet row = rowid - row_offset
 _BLOCK = 1 << 20
 
 
@@ -110,17 +111,21 @@ def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path, file_no: in
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
     columns = mapping.resolve(headers, file=path.name)
+    # rows are numbered later from rowid (DuckDB appends in file order); a window function
+    # here would serialise the whole read
+    start = con.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {RAW_TABLE}").fetchall()[0][0]
     try:
         con.execute(
             f"INSERT INTO {RAW_TABLE} SELECT {_select_list(columns)}, ? AS _file, ? AS _file_no,"
-            f" CAST(row_number() OVER () + {1 + skip} AS BIGINT) AS _row"
+            " CAST(NULL AS BIGINT) AS _row"
             f" FROM read_csv(?, header=true, all_varchar=true, strict_mode=false,"
             f" null_padding=true, skip={skip})",
             [path.name, file_no, str(src)],
         )
+        con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?)", [file_no, int(start) - 2 - skip])
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
-    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file = ?", [path.name]).fetchall()[0]
+    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file_no = ?", [file_no]).fetchall()[0]
     return FileRead(path.name, int(rows[0]), columns, encoding)
 
 
@@ -145,10 +150,18 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRea
     return FileRead(path.name, len(frame), columns, "xlsx")
 
 
+def raw_rows_sql() -> str:
+    """SELECT over ``raw_records`` with ``_row`` filled in for CSV rows."""
+    return (f"SELECT r.* REPLACE (coalesce(r._row, r.rowid - f.row_offset) AS _row)"
+            f" FROM {RAW_TABLE} r LEFT JOIN {RAW_FILES} f ON f.file_no = r._file_no")
+
+
 def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the empty ``raw_records`` table."""
     cols = ", ".join(f"{c} VARCHAR" for c in FIELDS)
-    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _file_no INTEGER, _row BIGINT)")
+    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _file_no INTEGER,"
+                " _row BIGINT)")
+    con.execute(f"CREATE OR REPLACE TABLE {RAW_FILES} (file_no INTEGER, row_offset BIGINT)")
 
 
 def read_exports(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import duckdb
 
 from ipbench.patents.mappings import EVENT_KINDS, FIELDS, ColumnMapping
+from ipbench.patents.readers import raw_rows_sql
 
 DATE_FORMATS = [
     "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日",
@@ -86,7 +87,7 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE _stage AS
     WITH k AS (
-      SELECT *, {key} AS _k0 FROM raw_records
+      SELECT *, {key} AS _k0 FROM ({raw_rows_sql()})
     ), p AS (
       SELECT *,
         CASE WHEN regexp_full_match(_k0, '[0-9]{{12}}[0-9X]?') THEN left(_k0, 12)
@@ -147,21 +148,24 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
         f"list_transform(list_filter({k}_parsed, lambda e: e.d IS NOT NULL), lambda e: e.d) AS {k}_d, {k}_n"
         for k in EVENT_KINDS
     )
+    valid = IPC_PATTERN[1:-1]
+    # dedup on narrow columns (hash aggregate), not a window over the wide rows
+    con.execute("""
+    CREATE OR REPLACE TEMP TABLE _keep AS
+    SELECT min(_file_no * 10000000000 + _row) AS pos FROM _stage
+    WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key
+    """)
     con.execute(f"""
     CREATE OR REPLACE TABLE clean_records AS
-    WITH ok AS (
-      SELECT *, row_number() OVER (PARTITION BY app_key ORDER BY _file_no, _row) AS _dup
-      FROM _stage WHERE app_key IS NOT NULL AND filing_d IS NOT NULL
-    )
     SELECT app_key, _file, _row, filing_d, grant_d, lapse_d, ptype, legal_status,
       area_code, address,
-      CASE WHEN regexp_full_match(ipc_main_n, '{IPC_PATTERN[1:-1]}') THEN ipc_main_n
-           ELSE list_filter(ipc_all_n, lambda c: regexp_full_match(c, '{IPC_PATTERN[1:-1]}'))[1]
+      CASE WHEN regexp_full_match(ipc_main_n, '{valid}') THEN ipc_main_n
+           ELSE list_filter(ipc_all_n, lambda c: regexp_full_match(c, '{valid}'))[1]
       END AS ipc_main,
       list_distinct(list_filter(list_concat([ipc_main_n], ipc_all_n),
-                    lambda c: regexp_full_match(c, '{IPC_PATTERN[1:-1]}'))) AS ipc_list,
+                    lambda c: regexp_full_match(c, '{valid}'))) AS ipc_list,
       {ev_cols}
-    FROM ok WHERE _dup = 1
+    FROM _stage SEMI JOIN _keep ON _keep.pos = _stage._file_no * 10000000000 + _stage._row
     """)
     con.execute("""
     CREATE OR REPLACE TEMP TABLE _counts AS SELECT
@@ -171,6 +175,7 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
         - (SELECT count(*) FROM clean_records) AS n_duplicates
     """)
     con.execute("DROP TABLE _stage")
+    con.execute("DROP TABLE _keep")
 
 
 def record_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Executed notebook → offline HTML (code hidden) with the ipbench template.
 
 The template (``templates/ipbench``) extends JupyterLab's and drops every external script
-(require.js, MathJax, Mermaid, widget manager CDNs). :func:`external_references` lists any
+(require.js, MathJax, Mermaid, widget manager CDNs); :func:`to_html` embeds a subset of the
+bundled CJK font (see ``webfont``). :func:`external_references` lists any
 URL a page would load, for tests and as a guard before a page is published.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+
+from ipbench.reports.webfont import embed_font
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -66,6 +69,7 @@ def to_html(nb: Any, exporter: Any = None, title: str | None = None, lang: str =
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"ipbench_css": exporter._ipbench_css})
+    body = embed_font(body)
     bad = external_references(body)
     if bad:
         raise RuntimeError(f"rendered page would load external resources: {bad[:3]}")

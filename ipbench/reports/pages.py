@@ -11,6 +11,7 @@ from typing import Any
 from ipbench.reports.labels import label
 from ipbench.reports.provenance import provenance_html
 from ipbench.reports.style import CSS
+from ipbench.reports.webfont import embed_font
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -29,7 +30,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _page(title: str, body: str, lang: str) -> str:
-    return (
+    return embed_font(
         f"<!DOCTYPE html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><head>"
         f"<meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"

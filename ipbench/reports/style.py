@@ -1,7 +1,10 @@
-"""CSS shared by the report pages: a CJK-capable local font stack (no webfont download)."""
+"""CSS shared by the report pages: a CJK-capable font stack led by the subset font each page
+embeds (``webfont.FAMILY``), then common system fonts (no webfont download)."""
+
+from ipbench.reports.webfont import FAMILY
 
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",'
+    f'"{FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",'
     ' "Hiragino Sans GB", "WenQuanYi Micro Hei", "SimHei", "Noto Sans", "Helvetica Neue",'
     " Arial, sans-serif"
 )

@@ -1,0 +1,47 @@
+"""The pages embed a subset of the bundled CJK font covering exactly their own characters."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+from fontTools.ttLib import TTFont
+
+from ipbench.reports.export import external_references
+from ipbench.reports.webfont import FAMILY, embed_font, page_characters
+
+PAGE = (
+    "<html><head><title>t</title><script>var s = '脚本';</script></head>"
+    "<body><h1>南通市 · 示例数据</h1><p>耦合协调度 D=0.62</p></body></html>"
+)
+
+
+def _embedded_font(html: str) -> TTFont:
+    m = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
+    assert m, "no embedded WOFF font"
+    return TTFont(io.BytesIO(base64.b64decode(m.group(1))))
+
+
+def test_page_characters_ignore_markup_and_scripts():
+    chars = page_characters(PAGE)
+    assert "南" in chars and "协" in chars and "·" in chars
+    assert "脚" not in chars  # text inside <script> is not rendered
+    assert all(ord(c) > 126 for c in chars)
+
+
+def test_embedded_subset_covers_the_page_and_little_else():
+    html = embed_font(PAGE)
+    assert html.index('id="ipbench-font"') < html.index("</head>")
+    assert f'font-family: "{FAMILY}"' in html
+    cmap = _embedded_font(html).getBestCmap()
+    for ch in "南通市示例数据耦合协调度D=0.62":
+        assert ord(ch) in cmap, f"glyph for {ch!r} missing"
+    assert ord("脚") not in cmap
+    assert ord("龙") not in cmap  # not on the page: the subset stays small
+    assert external_references(html) == []
+
+
+def test_page_without_chinese_is_left_alone():
+    plain = "<html><head></head><body><p>English only</p></body></html>"
+    assert embed_font(plain) == plain
