@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
 
         return Evaluation
     if name == "compare":
-        from ipbench.compare import compare
+        from ipbench.comparison import compare
 
         return compare
     raise AttributeError(f"module 'ipbench' has no attribute {name!r}")

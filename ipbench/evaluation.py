@@ -7,7 +7,7 @@ In the spirit of COINr's "coin" and scikit-learn estimators::
     ev.log_yaml()                       # the build log, in the params-file format
     alt = ev.with_params({"weighting.method": "critic"})
     alt.run()                           # reruns from the first changed step ('weight') only
-    ipbench.compare(ev, alt)            # rank moves
+    ipbench.compare(ev, alt)            # rank moves (ipbench.comparison)
 
 Each step (see :mod:`ipbench.steps`) reads the sections of the params it names, reads earlier
 stages, and returns named stages (DataFrames). The log records, for each step, the params

@@ -431,15 +431,35 @@ def match(ctx: StepContext) -> dict[str, Any]:
         t = pd.concat([pu.set_axis(["U1", "U2"], axis=1), cc], axis=1)
         t["type_zh"], t["type_en"] = rd["type_zh"].to_numpy(), rd["type_en"].to_numpy()
         t["lagging"] = _lagging_code(rd["type"], pair.subsystems)
+        t["sentence_zh"], t["sentence_en"] = _matching_sentences(ctx, t, names)
         t.insert(0, "pair", pair.name)
         t.insert(1, "a", pair.subsystems[0])
         t.insert(2, "b", pair.subsystems[1])
         frames.append(t.reset_index())
-    cols = ["pair", "a", "b", *KEY, "U1", "U2", "C", "T", "D", "grade_zh", "grade_en", "type_zh", "type_en", "lagging"]
+    cols = ["pair", "a", "b", *KEY, "U1", "U2", "C", "T", "D", "grade_zh", "grade_en", "type_zh", "type_en", "lagging",
+            "sentence_zh", "sentence_en"]
     return {"coupling": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)}
 
 
 _outputs("match", ("coupling",))
+
+
+def _matching_sentences(ctx: StepContext, t: pd.DataFrame, names: list[tuple[str, str]]
+                        ) -> tuple[list[str], list[str]]:
+    """Interpretation of each row (which side lags, D and grade) by
+    :func:`ipbench.analysis.interpretation.describe_matching`, with the same rule as the
+    ``lagging`` column (relative_development, ratio, tolerance 0.1)."""
+    from ipbench.analysis.interpretation import describe_matching
+
+    r = ctx.stages["regions"].set_index("region_code")
+    zh, en = [], []
+    for (code, _), row in t.iterrows():
+        unit = (str(r["name_zh"].get(code, code)), str(r["name_en"].get(code, code)))
+        s = describe_matching(unit, row["U1"], row["U2"], row["D"],
+                              (row["grade_zh"], row["grade_en"]), names[0], names[1])
+        zh.append(s.zh)
+        en.append(s.en)
+    return zh, en
 
 
 def _lagging_code(kind: pd.Series, names: list[str]) -> pd.Series:
@@ -532,6 +552,18 @@ STEPS: list[Step] = [
     Step("match", ("matching",), match),
     Step("industry", (), industry),
 ]
+
+
+def _add_analysis_steps() -> None:
+    """Append the pilot analyses of :mod:`ipbench.steps_analysis` (issue 5) to STEPS."""
+    from ipbench.steps_analysis import ANALYSIS_STEPS
+
+    for name, sections, func, outputs in ANALYSIS_STEPS:
+        STEPS.append(Step(name, sections, func))
+        _outputs(name, outputs)
+
+
+_add_analysis_steps()
 
 
 def step_names() -> list[str]:

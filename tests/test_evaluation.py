@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from _synthetic import REGIONS, synthetic_data, synthetic_params
 
-from ipbench.compare import compare
+from ipbench.comparison import compare
 from ipbench.errors import ParamsError
 from ipbench.evaluation import Evaluation
 from ipbench.project import Project
