@@ -191,7 +191,8 @@ def dynamics(ctx: Any) -> dict[str, Any]:
     growth, cagrs = [], []
     for var in dict.fromkeys(keys.values()):
         panel = _year_panel(wide, var)
-        g = dyn.growth_rates(panel).stack().rename("growth").reset_index()
+        g = dyn.growth_rates(panel).rename_axis(index="year", columns="region_code")
+        g = g.stack().rename("growth").reset_index()
         growth.append(g.assign(variable=var))
         try:
             c = dyn.cagr_table(panel, start, end)

@@ -61,8 +61,51 @@ def test_region_page_content(demo):
     assert "<title>南通市 · 区域报告" in html
     assert re.search(r"id=[\"']ipbench-ranking", html) and "ipbench-highlight" in html
     assert '<html lang="zh">' in html
-    assert len(re.findall(r"src=[\"']data:image/png;base64,", html)) == 3  # 2 charts, map
+    # 2 charts + composite map + LQ map
+    assert len(re.findall(r"src=[\"']data:image/png;base64,", html)) == 4
     assert "耦合协调度" in html and "综合得分" in html
+
+
+REGION_SECTIONS = ["matching_pairs", "situation", "dynamics", "quality", "intensive", "peers",
+                   "guidance", "targets", "robustness"]
+OVERVIEW_SECTIONS = ["matching_pairs", "situation", "dynamics", "quality", "intensive",
+                     "guidance", "targets", "robustness"]
+INDUSTRY_SECTIONS = ["situation", "intensive", "guidance"]
+
+
+def _sections(html):
+    return re.findall(r"data-section=[\"']([a-z_]+)", html)
+
+
+def test_every_report_shows_each_analysis_with_a_sentence(demo):
+    root, _ = demo
+    out = root / "reports" / "demo"
+    for page, want in [(out / "overview.html", OVERVIEW_SECTIONS),
+                       (out / "regions" / "320600.html", REGION_SECTIONS),
+                       (out / "industries" / "SMART_EQUIP.html", INDUSTRY_SECTIONS)]:
+        html = page.read_text(encoding="utf-8")
+        assert _sections(html) == want, page
+        for part in html.split("data-section=")[1:]:
+            body = part.split("</section>")[0]
+            assert "ipbench-sentence" in body, (page, body[:60])
+    region = (out / "regions" / "320600.html").read_text(encoding="utf-8")
+    assert "滞后于" in region or "基本同步" in region  # which side lags, per pair
+    assert re.search(r"id=[\"']ipbench-trajectory", region) and "有效发明专利" in region
+    assert re.search(r"href=[\"']../guidance.xlsx", region)
+
+
+def test_guidance_catalogue_next_to_the_html(demo):
+    root, _ = demo
+    out = root / "reports" / "demo"
+    wb = openpyxl.load_workbook(out / "guidance.xlsx", read_only=True)
+    sheet = wb["导向目录 Catalogue"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:2] == ["单元 Unit", "名称 Name"] and "类型 Type (中文)" in header
+    types = {r[header.index("类型 Type (中文)")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert types <= {"优势型", "潜力型", "短板型", "一般型"} and len(types) >= 2
+    assert "示例数据 · demo data, not official statistics" in [
+        r[0] for r in wb["说明 Notes"].iter_rows(values_only=True)]
+    assert (out / "guidance_regions.xlsx").is_file()
 
 
 def test_index_links_every_report_and_states_parameters(demo):
@@ -78,7 +121,9 @@ def test_index_links_every_report_and_states_parameters(demo):
 def test_workbook_has_bilingual_headers(demo):
     root, _ = demo
     wb = openpyxl.load_workbook(root / "reports" / "demo" / "demo_results.xlsx", read_only=True)
-    assert {"composite", "weights", "coupling", "industry", "subindices"} <= set(wb.sheetnames)
+    assert {"composite", "weights", "coupling", "industry", "subindices", "situation", "cagr",
+            "trajectory", "elasticity", "gravity", "quality", "intensive_industries", "peers",
+            "guidance_industries", "targets", "robustness", "sobol", "sentences"} <= set(wb.sheetnames)
     header = [c.value for c in next(wb["composite"].iter_rows(max_row=1))]
     assert "区域代码 / Region code" in header and "综合得分 / Composite score" in header
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ipbench.errors import ParamsError
@@ -228,7 +228,7 @@ def project_resolver() -> CodeResolver:
 
     from ipbench.errors import DataError
 
-    @lru_cache(maxsize=None)
+    @cache
     def resolve(code: str) -> str | None:
         try:
             return index.resolve(code)

@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ipbench.reports.labels import label
+from ipbench.reports.labels import LABELS, label
 from ipbench.reports.provenance import provenance_html
 from ipbench.runfolder import Results
+
+_LABEL_KEYS = set(LABELS)
 
 
 class HTML:
@@ -178,6 +180,82 @@ class _Base:
         })
         return out.reset_index(drop=True)
 
+    # ------------------------------------------------------------ analyses (issue 5) helpers
+
+    def _say(self, table: str, unit: str = "", topic: str = "") -> str:
+        """The step's interpretation sentences for ``unit`` whose topic starts with ``topic``,
+        in the report's language, as escaped paragraphs."""
+        if table not in self.res:
+            return ""
+        t = self.res[table]
+        t = t[(t["unit"] == unit) & t["topic"].str.startswith(topic)]
+        col = "en" if self.lang == "en" else "zh"
+        return "".join(f"<p class='ipbench-sentence'>{escape(str(x))}</p>" for x in t[col])
+
+    def _tbl(self, df: pd.DataFrame, cols: dict[str, str], css_id: str, highlight: Any = None,
+             key: str = "", digits: int = 2) -> str:
+        """Escaped table of ``df[cols]`` with headers ``L(label key)``; booleans as 是/否."""
+        out = df[list(cols)].copy()
+        for c in out.columns:
+            if pd.api.types.is_bool_dtype(out[c]):
+                out[c] = out[c].map(lambda b: self.L("yes") if b else self.L("no"))
+            elif pd.api.types.is_integer_dtype(out[c]):  # years, ranks: no decimals
+                out[c] = out[c].map(lambda v: "–" if pd.isna(v) else str(int(v)))
+        heads = {c: self.L(k) if k in _LABEL_KEYS else k for c, k in cols.items()}
+        return table_html(out.rename(columns=heads), css_id, highlight,
+                          heads.get(key, ""), digits).html
+
+    def _section(self, key: str, *parts: Any) -> HTML:
+        body = "".join(str(p) for p in parts)
+        return HTML(f"<section class='ipbench-analysis' data-section='{escape(key)}'>"
+                    f"<h2>{escape(self.L(key))}</h2>{body}</section>")
+
+    def _fig(self, fig: Any, alt: str) -> str:
+        return figure_html(fig, "", alt).html
+
+    def _with_names(self, df: pd.DataFrame, col: str = "region_code") -> pd.DataFrame:
+        out = df.copy()
+        out.insert(out.columns.get_loc(col) + 1, "name", out[col].map(self.region_name))
+        return out
+
+    def _grade(self, zh: pd.Series) -> pd.Series:
+        if self.lang != "en":
+            return zh
+        from ipbench.analysis.interpretation import grade_en
+
+        return zh.map(lambda g: grade_en(g) if g else g)
+
+    def _change(self, zh: pd.Series, en: pd.Series) -> pd.Series:
+        return en if self.lang == "en" else zh
+
+    def _latest(self, table: str) -> pd.DataFrame:
+        t = self.res[table]
+        years = sorted(t["year"].unique())
+        y = self.base_year if self.base_year in years else years[-1]
+        return t[t["year"] == y]
+
+    def _guidance_table(self, g: pd.DataFrame, css_id: str) -> str:
+        g = g.copy()
+        g["type"] = g["type_en" if self.lang == "en" else "type_zh"]
+        g["direction"] = g["direction_en" if self.lang == "en" else "direction_zh"]
+        cols = {"name": "region_name", "ip_advantage": "ip_advantage",
+                "industry_advantage": "industry_advantage", "ip_growth": "ip_growth",
+                "industry_growth": "industry_growth", "type": "quadrant_type",
+                "direction": "recommended"}
+        return self._tbl(g, {k: v for k, v in cols.items() if k in g.columns}, css_id)
+
+    def _targets_table(self, t: pd.DataFrame) -> str:
+        return self._tbl(t, {"name": "region_name", "label": "target_label",
+                             "target_value": "target_value", "target_year": "target_year",
+                             "latest_value": "latest_value", "latest_year": "latest_year",
+                             "attainment_pct": "attainment_pct", "linear_year": "linear_year",
+                             "cagr_year": "cagr_year", "on_track": "on_track"},
+                         "ipbench-targets")
+
+    def _download(self, name: str, up: str = "") -> str:
+        return (f"<p><a class='ipbench-download' href='{escape(up + name)}'>"
+                f"{escape(self.L('guidance_download'))}</a></p>")
+
     def _map(self, values: pd.Series, title: str, highlight: Any = None) -> Any:
         from matplotlib import pyplot as plt
 
@@ -236,6 +314,182 @@ class OverviewView(_Base):
     def map(self) -> Any:
         r = self._ranking().set_index("region_code")["score"]
         return self._map(r, f"{self.L('score')} {self.base_year}")
+
+    def matching(self) -> HTML:
+        """All regions' four pairs in the base year (scores, C, T, D, grade, lagging side)."""
+        c = self.res["coupling"]
+        c = c[c["year"] == self.base_year].copy()
+        c["pair_name"] = c["a"].map(self.subsystem_name) + " ↔ " + c["b"].map(self.subsystem_name)
+        c["grade"] = c["grade_en" if self.lang == "en" else "grade_zh"]
+        c["kind"] = c["type_en" if self.lang == "en" else "type_zh"]
+        c = self._with_names(c)
+        note = "".join(
+            f"<p class='ipbench-sentence'>{escape(self._lag_note(p, c[c['pair_name'] == p]))}</p>"
+            for p in dict.fromkeys(c["pair_name"]))
+        table = self._tbl(c, {"pair_name": "pair", "name": "region_name", "U1": "U1", "U2": "U2",
+                              "C": "C", "T": "T", "D": "D", "grade": "grade", "kind": "type"},
+                          "ipbench-coupling", digits=3)
+        return self._section("matching_pairs", note, table)
+
+    def _lag_note(self, pair: str, rows: pd.DataFrame) -> str:
+        n = len(rows)
+        a = rows["a"].iloc[0]
+        b = rows["b"].iloc[0]
+        na, nb = int((rows["lagging"] == a).sum()), int((rows["lagging"] == b).sum())
+        sa, sb = self.subsystem_name(a), self.subsystem_name(b)
+        best = rows.loc[rows["D"].idxmax()]
+        if self.lang == "en":
+            return (f"{pair}: in {self.base_year}, {sa} lags in {na} of {n} regions, {sb} in {nb},"
+                    f" {n - na - nb} in step; highest D: {best['name']} ({best['D']:.2f}).")
+        return (f"{pair}：{self.base_year}年{n}个区域中{na}个{sa}滞后、{nb}个{sb}滞后、"
+                f"{n - na - nb}个基本同步；D最高为{best['name']}（{best['D']:.2f}）。")
+
+    def matching_map(self, pair: str = "") -> Any:
+        """Map of D of one pair (default the first) in the base year."""
+        c = self.res["coupling"]
+        pair = pair or str(c["pair"].iloc[0])
+        c = c[(c["year"] == self.base_year) & (c["pair"] == pair)]
+        title = (f"{self.subsystem_name(c['a'].iloc[0])}–{self.subsystem_name(c['b'].iloc[0])}"
+                 f" D {self.base_year}")
+        return self._map(c.set_index("region_code")["D"], title)
+
+    def situation(self) -> HTML:
+        conc = self._latest("situation_concentration")
+        conc = conc.assign(what=conc["indicator"].map(
+            {"ip": self.L("patents"), "industry": self.L("value_added"),
+             "population": self.L("share_population")}))
+        conc["top_unit"] = conc["top_unit"].map(self.region_name)
+        ks = [c for c in ("cr1", "cr3", "cr5") if c in conc.columns]
+        t1 = self._tbl(conc, {"what": "indicator", "gini": "gini", "hhi": "hhi",
+                              "hhi_equal": "hhi_equal", **{k: k for k in ks},
+                              "top_unit": "top_unit", "top_share": "top_share"},
+                       "ipbench-concentration", digits=3)
+        sh = self._with_names(self._latest("situation_shares"))
+        t2 = self._tbl(sh.sort_values("lq_ip_industry", ascending=False),
+                       {"name": "region_name", "share_ip": "share_ip",
+                        "share_industry": "share_industry", "share_population": "share_population",
+                        "lq_ip_industry": "lq_ip_industry", "lq_ip_population": "lq_ip_population"},
+                       "ipbench-situation", digits=3)
+        m = self._map(sh.set_index("region_code")["lq_ip_industry"],
+                      f"{self.L('lq_ip_industry')} {self.base_year}")
+        return self._section("situation", self._say("situation_sentences"), t1, t2, m)
+
+    def dynamics(self) -> HTML:
+        el = self.res["dynamics_elasticity"]
+        t_el = self._tbl(el, {"sample": "sample", "coef": "coef", "ci_low": "ci_low",
+                              "ci_high": "ci_high", "std_err": "std_err", "p_value": "p_value",
+                              "r2": "r2", "n": "n"}, "ipbench-elasticity", digits=3)
+        cg = self.res["dynamics_cagr"]
+        wide = cg.pivot_table(index="region_code", columns="variable", values="cagr")
+        wide = self._with_names(wide.reset_index())
+        heads = {"name": "region_name", **{v: f"{self.L('cagr')} · {v}" for v in
+                                           cg["variable"].unique()}}
+        t_cg = self._tbl(wide, heads, "ipbench-cagr", digits=3)
+        ov = self.res["dynamics_trajectory_overall"].copy()
+        ov["pair_name"] = ov["pair"].map(self._pair_name)
+        ov["change"] = self._change(ov["grade_change"], ov["grade_change_en"])
+        counts = ov.groupby(["pair_name", "change"], sort=False).size().unstack(fill_value=0)
+        counts = counts.reset_index()
+        t_tr = self._tbl(counts, {c: ("pair" if c == "pair_name" else c) for c in counts.columns},
+                         "ipbench-trajectory-counts", digits=0)
+        return self._section("dynamics", self._say("dynamics_sentences"), t_el, t_cg,
+                             f"<h3>{escape(self.L('trajectory'))}</h3>", t_tr,
+                             self._fig(self._gravity_figure(), self.L("gravity")))
+
+    def _pair_name(self, pair: str) -> str:
+        c = self.res["coupling"]
+        row = c[c["pair"] == pair].iloc[0]
+        return f"{self.subsystem_name(row['a'])} ↔ {self.subsystem_name(row['b'])}"
+
+    def _gravity_figure(self) -> Any:
+        from ipbench import maps
+
+        g = self.res["dynamics_gravity"]
+        parent = self.p["scope"].get("reference") or self.res["regions"]["parent_code"].dropna().iloc[0]
+        fig = _figure(9, 3.6)
+        ax, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1])
+        maps.boundaries(parent, "prefecture").boundary.plot(ax=ax, color="#bbb", linewidth=0.5)
+        ax.plot(g["ip_lon"], g["ip_lat"], "-o", ms=3, color="tab:red", label=self.L("patents"))
+        ax.plot(g["industry_lon"], g["industry_lat"], "-s", ms=3, color="tab:blue",
+                label=self.L("value_added"))
+        ax.set_aspect(1.2)
+        ax.legend(fontsize=7)
+        ax.set_title(self.L("gravity"), fontsize=9)
+        ax2.plot(g["year"], g["distance_km"], marker="o")
+        ax2.set_title(self.L("distance_km"), fontsize=9)
+        return fig
+
+    def quality(self) -> HTML:
+        q = self._with_names(self._latest("quality")).sort_values("quality_rank")
+        cols = {"name": "region_name", **{c: c for c in ("invention_share", "patents_per_rd",
+                                                        "high_value_per_10k") if c in q},
+                "quality_composite": "quality_composite", "quality_rank": "quality_rank"}
+        best = q.iloc[0]
+        if self.lang == "en":
+            text = f"{best['name']} has the best layout quality in {self.base_year} ({best['quality_composite']:.2f})."
+        else:
+            text = f"{self.base_year}年布局质量综合得分最高的是{best['name']}（{best['quality_composite']:.2f}）。"
+        return self._section("quality", f"<p class='ipbench-sentence'>{escape(text)}</p>",
+                             self._tbl(q, cols, "ipbench-quality", digits=2))
+
+    def intensive(self) -> HTML:
+        parts = [self._say("intensive_sentences")]
+        ev = {"patents": "patents", "employment": "employment", "density": "density",
+              "density_threshold": "density_threshold", "scale_threshold": "scale_threshold",
+              "density_ratio": "density_ratio", "intensive": "is_intensive"}
+        if "intensive_industries" in self.res:
+            t = self.res["intensive_industries"].copy()
+            t["name"] = t["industry_code"].map(self.industry_name)
+            t = t.sort_values("density", ascending=False)
+            parts.append(self._tbl(t, {"name": "industry_name", **ev}, "ipbench-intensive-industries"))
+        r = self._with_names(self.res["intensive_regions"]).sort_values("density", ascending=False)
+        parts.append(self._tbl(r, {"name": "region_name", **ev}, "ipbench-intensive-regions"))
+        return self._section("intensive", *parts)
+
+    def guidance(self) -> HTML:
+        g = self.res["guidance_regions"].copy()
+        g["name"] = g["unit"].map(self.region_name)
+        return self._section("guidance", self._say("guidance_sentences", "", "regions"),
+                             self._guidance_table(g, "ipbench-guidance-regions"),
+                             self._download("guidance.xlsx"))
+
+    def targets(self) -> HTML:
+        t = self.res["targets"]
+        if t.empty:
+            return self._section("targets", f"<p>{escape(self.L('not_available'))}</p>")
+        t = self._with_names(t)
+        return self._section("targets", self._say("targets_sentences", "", "") or "".join(
+            self._say("targets_sentences", c) for c in t["region_code"].unique()),
+            self._targets_table(t))
+
+    def robustness(self) -> HTML:
+        if "robustness_ranks" not in self.res or self.res["robustness_ranks"].empty:
+            return self._section("robustness", f"<p>{escape(self.L('not_available'))}</p>")
+        from matplotlib import pyplot as plt
+
+        from ipbench.robustness import RankRobustness, plot_rank_intervals
+
+        st = self._with_names(self.res["robustness_ranks"])
+        t = self._tbl(st, {"name": "region_name", "composite_rank": "composite_rank",
+                           "nominal": "nominal", "median": "median", "q05": "q05", "q95": "q95",
+                           "mean_abs_shift": "mean_abs_shift"}, "ipbench-robustness", digits=1)
+        stats = st.assign(region_code=st["name"]).set_index("region_code")
+        rr = RankRobustness(stats, None, None, pd.DataFrame(), pd.DataFrame(), pd.Series(dtype=float), {})
+        fig = plot_rank_intervals(rr)
+        plt.close(fig)
+        parts = [self._say("robustness_sentences"), t, self._fig(fig, self.L("robustness"))]
+        if "robustness_sensitivity" in self.res:
+            s = self.res["robustness_sensitivity"].copy()
+            s["factor"] = s["factor"].map(lambda f: self._factor(f))
+            parts.append(self._tbl(s, {"factor": "factor", "S1": "S1", "ST": "ST"},
+                                   "ipbench-sobol", digits=3))
+        return self._section("robustness", *parts)
+
+    def _factor(self, name: str) -> str:
+        from ipbench.robustness import FACTOR_LABELS
+
+        zh, _, en = FACTOR_LABELS.get(name, f"{name} · {name}").partition(" · ")
+        return en if self.lang == "en" else zh
 
     def build_log(self) -> HTML:
         from ipbench.params import dump_yaml
@@ -362,6 +616,135 @@ class RegionView(_Base):
         r = self._ranking().set_index("region_code")["score"]
         return self._map(r, f"{self.L('score')} {self.base_year}", highlight=self.code)
 
+    def matching(self) -> HTML:
+        """The region's four pairs: base-year table, sentence per pair, D trajectory with
+        grade changes over the years."""
+        c = self.res["coupling"]
+        me = c[c["region_code"] == self.code]
+        now = me[me["year"] == self.base_year]
+        col = "sentence_en" if self.lang == "en" else "sentence_zh"
+        says = "".join(f"<p class='ipbench-sentence'>{escape(str(x))}</p>" for x in now[col])
+        says += self._say("dynamics_sentences", self.code, "trajectory:")
+        table = table_html(self.coupling_rows(self.code), "ipbench-matching").html
+        tr = self.res["dynamics_trajectory"]
+        tr = tr[tr["region_code"] == self.code].copy()
+        tr["pair_name"] = tr["pair"].map(self._pair_label)
+        tr["cell"] = (tr["D"].map("{:.3f}".format) + " " + self._grade(tr["grade_zh"].astype(str))
+                      + self._change(tr["grade_change"], tr["grade_change_en"]).map(
+                          lambda x: f" ({x})" if x else ""))
+        wide = tr.pivot(index="year", columns="pair_name", values="cell").reset_index()
+        wide = wide.rename(columns={"year": self.L("year")})
+        traj = table_html(wide, "ipbench-trajectory").html
+        return self._section("matching_pairs", says, table,
+                             f"<h3>{escape(self.L('trajectory'))}</h3>", traj)
+
+    def _pair_label(self, pair: str) -> str:
+        c = self.res["coupling"]
+        row = c[c["pair"] == pair].iloc[0]
+        return f"{self.subsystem_name(row['a'])} ↔ {self.subsystem_name(row['b'])}"
+
+    def situation(self) -> HTML:
+        sh = self.res["situation_shares"]
+        me = sh[sh["region_code"] == self.code].sort_values("year")
+        t = self._tbl(me, {"year": "year", "share_ip": "share_ip",
+                           "share_industry": "share_industry",
+                           "share_population": "share_population",
+                           "lq_ip_industry": "lq_ip_industry",
+                           "lq_ip_population": "lq_ip_population"}, "ipbench-situation", digits=3)
+        cur = self._latest("situation_shares").set_index("region_code")["lq_ip_industry"]
+        m = self._map(cur, f"{self.L('lq_ip_industry')} {self.base_year}", highlight=self.code)
+        return self._section("situation", self._say("situation_sentences", self.code),
+                             self._say("situation_sentences", "", "concentration_ip"), t, m)
+
+    def dynamics(self) -> HTML:
+        g = self.res["dynamics_growth"]
+        g = g[g["region_code"] == self.code]
+        wide = g.pivot(index="year", columns="variable", values="growth").reset_index()
+        t = self._tbl(wide, {"year": "year", **{v: f"{self.L('growth')} · {v}" for v in
+                                                g["variable"].unique()}}, "ipbench-growth", digits=3)
+        cg = self.res["dynamics_cagr"]
+        cg = cg[cg["region_code"] == self.code]
+        t2 = self._tbl(cg, {"variable": "indicator", "start_year": "start_year",
+                            "end_year": "end_year", "start_value": "start_value",
+                            "end_value": "end_value", "cagr": "cagr"}, "ipbench-cagr", digits=3)
+        return self._section("dynamics", self._say("dynamics_sentences", self.code, "growth"),
+                             self._say("dynamics_sentences", "", ""), t, t2)
+
+    def quality(self) -> HTML:
+        q = self._with_names(self._latest("quality")).sort_values("quality_rank")
+        cols = {"name": "region_name", **{c: c for c in ("invention_share", "patents_per_rd",
+                                                        "high_value_per_10k") if c in q},
+                "quality_composite": "quality_composite", "quality_rank": "quality_rank"}
+        return self._section("quality", self._say("quality_sentences", self.code),
+                             self._tbl(q, cols, "ipbench-quality", self.name, "name"))
+
+    def intensive(self) -> HTML:
+        r = self.res["intensive_regions"]
+        me = r[r["region_code"] == self.code]
+        ev = {"patents": "patents", "employment": "employment", "density": "density",
+              "density_threshold": "density_threshold", "scale": "scale",
+              "scale_threshold": "scale_threshold", "intensive": "is_intensive"}
+        parts = [self._say("intensive_sentences", "", "regions"),
+                 self._tbl(me, ev, "ipbench-intensive-region")]
+        if "intensive_region_industry" in self.res:
+            ri = self.res["intensive_region_industry"]
+            ri = ri[ri["region_code"] == self.code].copy()
+            ri["name"] = ri["industry_code"].map(self.industry_name)
+            parts.append(self._tbl(ri.sort_values("density_ratio", ascending=False),
+                                   {"name": "industry_name", **ev, "density_ratio": "density_ratio"},
+                                   "ipbench-intensive-industries"))
+        return self._section("intensive", *parts)
+
+    def peers(self) -> HTML:
+        t = self.res["peers"]
+        t = t[t["region_code"] == self.code].copy()
+        t["name"] = t["indicator"].map(self.indicator_name)
+        t["best_unit"] = t["best_unit"].map(self.region_name)
+        cols = {"name": "indicator", "value": "value", "best": "best", "best_unit": "best_unit",
+                "gap_to_best": "gap_to_best", "rank": "peer_rank"}
+        if "reference" in t.columns:
+            cols.update({"reference": "reference", "ratio_to_reference": "ratio_to_reference",
+                         "better_than_reference": "better_than_reference"})
+        return self._section("peers", self._say("peers_sentences", self.code),
+                             self._tbl(t, cols, "ipbench-peers"))
+
+    def guidance(self) -> HTML:
+        if "guidance_industries" not in self.res:
+            return self._section("guidance", f"<p>{escape(self.L('not_available'))}</p>")
+        g = self.res["guidance_industries"]
+        g = g[g["region_code"] == self.code].copy()
+        g["name"] = g["industry_code"].map(self.industry_name)
+        table = self._guidance_table(g, "ipbench-guidance").replace(
+            escape(self.L("region_name")), escape(self.L("industry_name")), 1)
+        return self._section("guidance", self._say("guidance_sentences", self.code),
+                             table, self._download("guidance.xlsx", "../"))
+
+    def targets(self) -> HTML:
+        t = self.res["targets"]
+        t = t[t["region_code"] == self.code] if len(t) else t
+        if t.empty:
+            return self._section("targets", f"<p>{escape(self.L('not_available'))}</p>")
+        return self._section("targets", self._say("targets_sentences", self.code),
+                             self._targets_table(self._with_names(t)))
+
+    def robustness(self) -> HTML:
+        if "robustness_ranks" not in self.res or self.res["robustness_ranks"].empty:
+            return self._section("robustness", f"<p>{escape(self.L('not_available'))}</p>")
+        st = self.res["robustness_ranks"]
+        me = st[st["region_code"] == self.code].iloc[0]
+        if self.lang == "en":
+            text = (f"Under alternative weights, normalisations and aggregations {self.name}"
+                    f" ranks {me['q05']:.0f}–{me['q95']:.0f} (5–95 %), median {me['median']:.0f};"
+                    f" evaluation rank {me['composite_rank']:.0f}.")
+        else:
+            text = (f"在不同权重、标准化与集成方法组合下，{self.name}排名的5%–95%区间为第"
+                    f"{me['q05']:.0f}–{me['q95']:.0f}位，中位数第{me['median']:.0f}位；"
+                    f"本次评价排名第{me['composite_rank']:.0f}位。")
+        t = self._tbl(self._with_names(st), {"name": "region_name", "composite_rank": "composite_rank",
+                                             "median": "median", "q05": "q05", "q95": "q95"},
+                      "ipbench-robustness", self.name, "name", digits=1)
+        return self._section("robustness", f"<p class='ipbench-sentence'>{escape(text)}</p>", t)
+
 
 # ---------------------------------------------------------------------------------- industry
 
@@ -441,3 +824,52 @@ class IndustryView(_Base):
     def map(self) -> Any:
         t = self._rows().set_index("region_code")["lq_ip"]
         return self._map(t, f"{self.name} {self.L('lq_ip')} {self.base_year}")
+
+    def intensive(self) -> HTML:
+        parts = [self._say("intensive_sentences", "", "industries")]
+        if "intensive_industries" in self.res:
+            t = self.res["intensive_industries"]
+            me = t[t["industry_code"] == self.code]
+            parts.append(self._tbl(me, {"patents": "patents", "employment": "employment",
+                                        "density": "density",
+                                        "density_threshold": "density_threshold",
+                                        "scale_threshold": "scale_threshold",
+                                        "intensive": "is_intensive"}, "ipbench-intensive-industry"))
+        if "intensive_region_industry" in self.res:
+            ri = self.res["intensive_region_industry"]
+            ri = self._with_names(ri[ri["industry_code"] == self.code])
+            parts.append(self._say("intensive_sentences", self.code))
+            parts.append(self._tbl(ri.sort_values("density", ascending=False),
+                                   {"name": "region_name", "patents": "patents",
+                                    "density": "density", "density_threshold": "density_threshold",
+                                    "scale_threshold": "scale_threshold",
+                                    "intensive": "is_intensive"}, "ipbench-intensive-regions"))
+        return self._section("intensive", *parts)
+
+    def concentration(self) -> HTML:
+        from ipbench.analysis.concentration import concentration_table, describe_concentration
+
+        t = self._rows().set_index("region_code")
+        names = {c: (self.region_name(c), self.region_name(c)) for c in t.index}
+        X = t[["patents", "value_added"]]
+        s = describe_concentration(X["patents"], (f"{self.name}发明专利", f"{self.name} patents"),
+                                   3, names)
+        ct = concentration_table(X, k=(1, 3)).reset_index()
+        ct["what"] = ct["indicator"].map(self.L)
+        ct["top_unit"] = ct["top_unit"].map(self.region_name)
+        return self._section("situation",
+                             f"<p class='ipbench-sentence'>{escape(s.text(self.lang))}</p>",
+                             self._tbl(ct, {"what": "indicator", "gini": "gini", "hhi": "hhi",
+                                            "cr1": "cr1", "cr3": "cr3", "top_unit": "top_unit",
+                                            "top_share": "top_share"}, "ipbench-concentration",
+                                       digits=3))
+
+    def guidance(self) -> HTML:
+        if "guidance_industries" not in self.res:
+            return self._section("guidance", f"<p>{escape(self.L('not_available'))}</p>")
+        g = self.res["guidance_industries"]
+        g = g[g["industry_code"] == self.code].copy()
+        g["name"] = g["region_code"].map(self.region_name)
+        return self._section("guidance", self._say("guidance_sentences", self.code),
+                             self._guidance_table(g, "ipbench-guidance"),
+                             self._download("guidance.xlsx", "../"))

@@ -23,7 +23,35 @@ SHEETS = {
     "catalogue": "catalogue",
     "imputation": "imputation_log",
     "treatment": "treatment",
+    # analyses of the pilots (issue 5)
+    "situation": "situation_shares",
+    "concentration": "situation_concentration",
+    "growth": "dynamics_growth",
+    "cagr": "dynamics_cagr",
+    "trajectory": "dynamics_trajectory",
+    "trajectory_overall": "dynamics_trajectory_overall",
+    "elasticity": "dynamics_elasticity",
+    "gravity": "dynamics_gravity",
+    "quality": "quality",
+    "intensive_industries": "intensive_industries",
+    "intensive_regions": "intensive_regions",
+    "intensive_region_industry": "intensive_region_industry",
+    "intensive_share": "intensive_share",
+    "peers": "peers",
+    "guidance_industries": "guidance_industries",
+    "guidance_regions": "guidance_regions",
+    "targets": "targets",
+    "robustness": "robustness_ranks",
+    "sobol": "robustness_sensitivity",
+    "sentences": None,
 }
+#: the sentence tables of the analysis steps, gathered on one sheet
+SENTENCES = ("situation_sentences", "dynamics_sentences", "quality_sentences",
+             "intensive_sentences", "peers_sentences", "guidance_sentences",
+             "targets_sentences", "robustness_sentences")
+#: guidance catalogues written next to the workbook (write_catalogue_xlsx)
+GUIDANCE_FILES = {"guidance_industries": "guidance.xlsx",
+                  "guidance_regions": "guidance_regions.xlsx"}
 
 
 def _header(col: str, names: dict[str, tuple[str, str]]) -> str:
@@ -53,9 +81,14 @@ def write_workbook(res: Results, path: str | Path) -> Path:
     try:
         with pd.ExcelWriter(tmp, engine="xlsxwriter") as xw:
             for sheet, table in SHEETS.items():
-                if table not in res:
+                if table is None:
+                    df = _sentences(res)
+                    if df is None:
+                        continue
+                elif table not in res:
                     continue
-                df = res[table].copy()
+                else:
+                    df = res[table].copy()
                 if "region_code" in df.columns:
                     df.insert(df.columns.get_loc("region_code") + 1, "name_zh",
                               df["region_code"].map(regions))
@@ -67,4 +100,38 @@ def write_workbook(res: Results, path: str | Path) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    write_guidance(res, path.parent)
     return path
+
+
+def _sentences(res: Results) -> pd.DataFrame | None:
+    frames = [res[t].assign(step=t.removesuffix("_sentences")) for t in SENTENCES if t in res]
+    if not frames:
+        return None
+    df = pd.concat(frames, ignore_index=True)
+    return df[["step", "unit", "topic", "zh", "en"]].rename(
+        columns={"step": "步骤 / Step", "unit": "单元 / Unit", "topic": "主题 / Topic",
+                 "zh": "解读 / Interpretation (zh)", "en": "解读 / Interpretation (en)"})
+
+
+def write_guidance(res: Results, folder: str | Path) -> list[Path]:
+    """The guidance catalogues (导向目录) as Excel files with bilingual headers in ``folder``
+    (next to the HTML reports): ``guidance.xlsx`` (each region's industries) and
+    ``guidance_regions.xlsx``, by :func:`ipbench.analysis.guidance.write_catalogue_xlsx`
+    (atomic writes). Called by :func:`write_workbook`, so the runner publishes them with the
+    results workbook."""
+    from ipbench.analysis.guidance import HEADERS, write_catalogue_xlsx
+
+    out = []
+    title = res.manifest.get("title", "")
+    for table, name in GUIDANCE_FILES.items():
+        if table not in res or res[table].empty:
+            continue
+        cat = res[table].set_index("unit")
+        cat = cat[[c for c in cat.columns if c in HEADERS]]
+        f = write_catalogue_xlsx(cat, Path(folder) / name,
+                                 title=f"{title} · 知识产权导向目录 IP guidance catalogue",
+                                 demo=res.is_demo)
+        os.chmod(f, 0o644)
+        out.append(f)
+    return out
