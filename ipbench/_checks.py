@@ -58,9 +58,8 @@ def check_finite(df: pd.DataFrame, name: str = "X", allow_nan: bool = False) -> 
     values = df.to_numpy(dtype=float)
     bad = ~np.isfinite(values) if not allow_nan else np.isinf(values)
     if bad.any():
-        i, j = np.argwhere(bad)[0]
-        unit, col = df.index[i], df.columns[j]
-        what = "NaN" if np.isnan(values[i, j]) else "infinite"
+        unit, col, value = first_cell(bad, df)
+        what = "NaN" if np.isnan(value) else "infinite"
         raise InputError(
             f"{name} has a {what} value for indicator {col!r} at unit {unit!r}"
             f" ({int(bad.sum())} such cell(s)); impute or drop it first (see ipbench.impute)",
@@ -85,13 +84,32 @@ def check_nonnegative(df: pd.DataFrame, name: str = "X", why: str = "") -> None:
     values = df.to_numpy(dtype=float)
     neg = values < 0
     if neg.any():
-        i, j = np.argwhere(neg)[0]
+        unit, col, value = first_cell(neg, df)
         raise InputError(
-            f"{name} has a negative value {float(values[i, j]):g} for indicator {df.columns[j]!r}"
-            f" at unit {df.index[i]!r}{'; ' + why if why else ''}",
-            indicator=df.columns[j],
-            unit=df.index[i],
+            f"{name} has a negative value {value:g} for indicator {col!r}"
+            f" at unit {unit!r}{'; ' + why if why else ''}",
+            indicator=col,
+            unit=unit,
         )
+
+
+def align_to_columns(values: Mapping | pd.Series, columns: pd.Index, what: str) -> pd.Series:
+    """Reindex a per-indicator mapping/Series to ``columns``; missing or unknown labels raise."""
+    s = pd.Series(dict(values)) if isinstance(values, Mapping) else values
+    missing = columns.difference(s.index)
+    extra = pd.Index(s.index).difference(columns)
+    if len(missing) or len(extra):
+        raise InputError(
+            f"{what} do not match the indicators: missing {list(missing)}, unknown {list(extra)}",
+            indicator=(list(missing) or list(extra))[0],
+        )
+    return s.reindex(columns)
+
+
+def first_cell(mask: np.ndarray, df: pd.DataFrame) -> tuple[Any, Any, float]:
+    """(unit, indicator, value) of the first True cell of ``mask`` over ``df``'s values."""
+    i, j = np.argwhere(mask)[0]
+    return df.index[i], df.columns[j], float(df.iat[i, j])
 
 
 def resolve_directions(directions: Any, columns: Iterable[Any]) -> pd.Series:
@@ -104,16 +122,7 @@ def resolve_directions(directions: Any, columns: Iterable[Any]) -> pd.Series:
     if directions is None:
         return pd.Series(1, index=cols, dtype=int)
     if isinstance(directions, pd.Series | Mapping):
-        d = pd.Series(dict(directions)) if isinstance(directions, Mapping) else directions
-        missing = cols.difference(d.index)
-        extra = pd.Index(d.index).difference(cols)
-        if len(missing) or len(extra):
-            raise InputError(
-                "directions do not match the indicators:"
-                f" missing {list(missing)}, unknown {list(extra)}",
-                indicator=(list(missing) or list(extra))[0],
-            )
-        d = d.reindex(cols)
+        d = align_to_columns(directions, cols, "directions")
     elif np.isscalar(directions) or isinstance(directions, str):
         d = pd.Series([directions] * len(cols), index=cols)
     else:
@@ -140,15 +149,7 @@ def check_weights(weights: Any, columns: Iterable[Any], tol: float = 1e-6) -> pd
     """Return weights as a float Series over ``columns``; they must be >= 0 and sum to 1."""
     cols = pd.Index(list(columns))
     if isinstance(weights, pd.Series | Mapping):
-        w = pd.Series(dict(weights)) if isinstance(weights, Mapping) else weights
-        missing, extra = cols.difference(w.index), pd.Index(w.index).difference(cols)
-        if len(missing) or len(extra):
-            raise InputError(
-                "weights do not match the indicators:"
-                f" missing {list(missing)}, unknown {list(extra)}",
-                indicator=(list(missing) or list(extra))[0],
-            )
-        w = w.reindex(cols).astype(float)
+        w = align_to_columns(weights, cols, "weights").astype(float)
     else:
         arr = np.asarray(weights, dtype=float).ravel()
         if arr.size != len(cols):

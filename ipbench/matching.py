@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ipbench._checks import as_frame, check_finite, check_nonnegative, check_weights
+from ipbench._checks import as_frame, check_finite, check_nonnegative, check_weights, first_cell
 from ipbench.errors import InputError
 
 __all__ = [
@@ -140,12 +140,12 @@ def _scores(U: Any, name: str = "U") -> pd.DataFrame:
     a = df.to_numpy()
     bad = (a < 0) | (a > 1)
     if bad.any():
-        i, j = np.argwhere(bad)[0]
+        unit, col, value = first_cell(bad, df)
         raise InputError(
-            f"{name}: score {a[i, j]!r} of subsystem {df.columns[j]!r} at unit {df.index[i]!r}"
+            f"{name}: score {value:g} of subsystem {col!r} at unit {unit!r}"
             " is outside [0, 1]; normalise subsystem scores first",
-            indicator=df.columns[j],
-            unit=df.index[i],
+            indicator=col,
+            unit=unit,
         )
     return df
 

@@ -25,10 +25,12 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ipbench._checks import (
+    align_to_columns,
     as_frame,
     check_finite,
     check_nonconstant,
     check_nonnegative,
+    first_cell,
     resolve_directions,
 )
 from ipbench.errors import InputError
@@ -154,15 +156,7 @@ def percentile(X: Any, directions: Any = None) -> pd.DataFrame:
 def _per_indicator(values: Any, columns: pd.Index, what: str) -> np.ndarray:
     """Align a per-indicator parameter (mapping/Series by name, or sequence) to ``columns``."""
     if isinstance(values, pd.Series | Mapping):
-        s = pd.Series(dict(values)) if isinstance(values, Mapping) else values
-        missing = columns.difference(s.index)
-        extra = pd.Index(s.index).difference(columns)
-        if len(missing) or len(extra):
-            raise InputError(
-                f"{what} do not match the indicators: missing {list(missing)}, unknown {list(extra)}",
-                indicator=(list(missing) or list(extra))[0],
-            )
-        s = s.reindex(columns)
+        s = align_to_columns(values, columns, what)
     else:
         arr = np.atleast_1d(np.asarray(values, dtype=float)).ravel()
         if arr.size == 1 and len(columns) > 1:
@@ -256,12 +250,12 @@ def log(X: Any, offset: float = 0.0) -> pd.DataFrame:
     if offset == 0:
         zero = x == 0
         if zero.any():
-            i, j = np.argwhere(zero)[0]
+            unit, col, _ = first_cell(zero, df)
             raise InputError(
-                f"log of 0 for indicator {df.columns[j]!r} at unit {df.index[i]!r};"
+                f"log of 0 for indicator {col!r} at unit {unit!r};"
                 " use offset=1 for ln(1 + x) if zeros are genuine",
-                indicator=df.columns[j],
-                unit=df.index[i],
+                indicator=col,
+                unit=unit,
             )
         y = np.log(x)
     elif offset == 1:
@@ -304,12 +298,12 @@ def proportion(X: Any, directions: Any = None) -> pd.DataFrame:
     cost = d < 0
     zero_cost = (x == 0) & cost
     if zero_cost.any():
-        i, j = np.argwhere(zero_cost)[0]
+        unit, col, _ = first_cell(zero_cost, df)
         raise InputError(
-            f"cost indicator {df.columns[j]!r} is 0 at unit {df.index[i]!r}; the reciprocal"
+            f"cost indicator {col!r} is 0 at unit {unit!r}; the reciprocal"
             " form (1/x)/Σ(1/x) needs x > 0",
-            indicator=df.columns[j],
-            unit=df.index[i],
+            indicator=col,
+            unit=unit,
         )
     y = np.empty_like(x)
     y[:, ~cost] = x[:, ~cost] / total[~cost]
