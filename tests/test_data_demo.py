@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from data_corpus import REPO, make_project
+import yaml
+from data_corpus import REPO, make_project, write_sources
 
 from ipbench.data import Store, build
 from ipbench.project import Project
@@ -20,10 +21,34 @@ def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     make_project(root, sources=[], files={})
     shutil.copytree(DEMO, root / "data" / "raw" / "demo")
-    shutil.copy(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
+    # the table sources only (fast); the patent-record demo is built in test_demo_patent_records
+    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
+    write_sources(root, [s for s in doc["sources"] if s.get("layout") != "patent_records"])
     result = build(Project(root))
     assert result.warnings == []
     return Store.open(Project(root))
+
+
+@pytest.mark.slow
+def test_demo_patent_records(tmp_path):
+    """The full demo incl. the 200k-record export: flagged demo, no overlap, warnings only from
+    ingest (issues / unassigned), per-industry rows only (industry ALL comes from demo_patents)."""
+    make_project(tmp_path, sources=[], files={})
+    shutil.copytree(DEMO, tmp_path / "data" / "raw" / "demo")
+    shutil.copytree(REPO / "data" / "raw" / "demo_patents", tmp_path / "data" / "raw" / "demo_patents")
+    shutil.copytree(REPO / "data" / "concordance", tmp_path / "data" / "concordance")
+    shutil.copy(REPO / "data" / "sources.yaml", tmp_path / "data" / "sources.yaml")
+    result = build(Project(tmp_path))
+    assert result.warnings and all(
+        "demo_patent_records" in str(w) or "demo_cnipa" in str(w) for w in result.warnings
+    )
+    store = Store.open(Project(tmp_path))
+    src = store.sources().set_index("id")
+    assert src["demo"].all() and len(src) == 5
+    f = store.facts(variables=["patent_app_invention"])
+    rec = f[f.source == "demo_patent_records"]
+    assert len(rec) > 0 and "ALL" not in set(rec.industry_code)
+    assert set(f[f.industry_code == "ALL"].source) == {"demo_patents"}
 
 
 def test_demo_is_flagged(demo):

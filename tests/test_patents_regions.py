@@ -65,7 +65,9 @@ def test_address_used_only_when_code_unusable():
                     (None, "江苏省南通市海门区人民路1号")])
     assert got[("320614", "上海市浦东新区")] == ("320600", None)  # the code wins
     assert got[("32", "南京市江宁区")] == ("320100", None)
-    assert calls == [["南京市江宁区", "江苏省南通市海门区人民路1号"]]  # distinct, code-less only
+    # distinct, code-less only; the part before the house number first, the full address
+    # only where that part gives no region
+    assert calls == [["南京市江宁区", "江苏省南通市海门区人民路"], ["江苏省南通市海门区人民路1号"]]
 
 
 def test_unassigned_reasons():

@@ -2,7 +2,10 @@
 
 Incremental: a source is reloaded only when its file's SHA-256 or its YAML spec changed (a
 change to variables.yaml, industries.yaml or the region aliases reloads everything); sources
-removed from the YAML are dropped.
+removed from the YAML are dropped. A ``layout: patent_records`` source is ingested by
+:func:`ipbench.patents.ingest` (:mod:`ipbench.patents.source`); its hash covers every matched
+export, the concordance and the mapping, and ingest's issues and unassigned counts become
+build warnings.
 
 Transactional: all changed sources are read and validated first; the store is then updated in
 a temporary copy beside it (``.ipbench.duckdb.tmp-<pid>``) which replaces the store with one
@@ -25,7 +28,7 @@ import pyarrow as pa
 
 from ipbench.data import schema
 from ipbench.data.loaders import read_tables, to_cells
-from ipbench.data.sources import Source, load_sources
+from ipbench.data.sources import PatentRecordsSource, Source, load_sources
 from ipbench.data.validate import FACT_COLUMNS, Collector, Problem, validate_cells
 from ipbench.data.vocabulary import Vocabulary
 from ipbench.errors import DataError
@@ -82,8 +85,14 @@ def _display(project: Project, path: Path) -> str:
         return str(path)
 
 
-def load_source(project: Project, spec: Source, vocab: Vocabulary) -> tuple[pd.DataFrame, list[Problem]]:
+def load_source(
+    project: Project, spec: Source | PatentRecordsSource, vocab: Vocabulary
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Read, reshape and validate one source → ``(facts, problems)``; never raises DataError."""
+    if isinstance(spec, PatentRecordsSource):
+        from ipbench.patents.source import load_patent_source
+
+        return load_patent_source(project, spec, vocab)
     path = project.raw / spec.file
     shown = _display(project, path)
     try:
@@ -111,6 +120,21 @@ def _bare(exc: DataError) -> str:
     return text
 
 
+def _source_hash(project: Project, spec: Source | PatentRecordsSource) -> str:
+    """SHA-256 of a source's input: its file, or for patent records every matched export plus
+    the concordance and the mapping ("" when the file is missing)."""
+    if isinstance(spec, PatentRecordsSource):
+        from ipbench.patents.source import patent_source_hash
+
+        return patent_source_hash(project, spec)
+    path = project.raw / spec.file
+    return file_sha256(path) if path.is_file() else ""
+
+
+def _where(source: str, row: object) -> str:
+    return source if pd.isna(row) else f"{source} row {int(row)}"
+
+
 def _cross_duplicates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """The same key given by two sources is an error (which one should win is not obvious)."""
     key = ["region_code", "industry_code", "year", "variable"]
@@ -121,7 +145,7 @@ def _cross_duplicates(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     dup = allf[allf.duplicated(key, keep=False)]
     out = []
     for k, g in list(dup.groupby(key, sort=True))[:20]:
-        srcs = ", ".join(f"{s} row {r}" for s, r in zip(g.source, g.row, strict=True))
+        srcs = ", ".join(_where(s, r) for s, r in zip(g.source, g.row, strict=True))
         out.append(Problem("error", f"key {dict(zip(key, k, strict=True))} is given by several sources: {srcs}"))
     return out
 
@@ -203,8 +227,7 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
 
     plan = []
     for spec in specs.sources:
-        path = project.raw / spec.file
-        sha = file_sha256(path) if path.is_file() else ""
+        sha = _source_hash(project, spec)
         plan.append((spec, sha, old.get(spec.id) != (sha, spec.spec_hash())))
     ids = {s.id for s in specs.sources}
     removed = [] if full else sorted(set(old) - ids)
@@ -260,7 +283,7 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
             if clash:
                 reg, ind, year, var, srcs = clash
                 rows = [
-                    f"{sid} row {int(f.loc[m, 'row'].iloc[0])}"
+                    _where(sid, f.loc[m, "row"].iloc[0])
                     for sid, f in frames.items()
                     if (m := (f.region_code == reg) & (f.industry_code == ind) & (f.year == year) & (f.variable == var)).any()
                 ]

@@ -24,6 +24,16 @@ Layouts:
 * ``wide_variables`` — ``region`` and ``year`` columns, one column per variable; ``variables``
   maps each column header to a variable.
 
+* ``patent_records`` — patent-list exports (CNIPA / incoPat / Patsnap) counted by region ×
+  industry × year by :func:`ipbench.patents.ingest` (see :class:`PatentRecordsSource`)::
+
+      - id: js_patents
+        layout: patent_records
+        files: [cnipa/*.csv.gz, cnipa/*.xlsx]   # globs relative to data/raw
+        mapping: cnipa                         # preset name or YAML path (relative to the project)
+        concordance: data/concordance/ipc_gbt4754_demo.csv
+        policy: fractional                     # main | fractional | full
+
 ``variables`` values are a variable name or ``{variable, unit, scale, industry}``. Units (万元,
 亿元, 万人 …) convert values to the variable's base unit (see :mod:`ipbench.data.units`).
 Unknown keys are rejected with their key path.
@@ -34,10 +44,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ipbench.errors import DataError
 
@@ -157,9 +176,92 @@ class Source(BaseModel):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: variables :func:`ipbench.patents.ingest` produces (see :mod:`ipbench.patents.aggregate`)
+PATENT_VARIABLES = (
+    "patent_app_total", "patent_app_invention", "patent_app_utility", "patent_app_design",
+    "patent_grant_total", "patent_grant_invention", "patent_grant_utility", "patent_grant_design",
+    "patent_inforce_total", "patent_inforce_invention",
+    "patent_transfer", "patent_licence", "patent_pledge",
+)
+
+
+class PatentRecordsSource(BaseModel):
+    """Patent-list exports counted into facts by :func:`ipbench.patents.ingest`.
+
+    ``files``: one glob or several, relative to ``data/raw`` (all matches are read as one
+    export; the same application number in two files counts once). ``mapping``: a preset
+    (``cnipa``, ``incopat``, ``patsnap``, ``ipbench``) or a mapping YAML relative to the
+    project. ``concordance``: IPC → industry table relative to the project (default: the
+    curated demo table shipped with ipbench). ``industry_total``: keep the ``ALL`` (every
+    patent) rows; set ``false`` when another source gives the whole-economy totals.
+    ``region_total``: also write the sum over the assigned regions under this code (e.g. the
+    province ``320000``; patents placed only at province level are not in it). ``variables``:
+    the subset of :data:`PATENT_VARIABLES` kept (default all).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    layout: Literal["patent_records"]
+    files: list[str] = Field(min_length=1)
+    mapping: str = "cnipa"
+    concordance: str | None = None
+    policy: Literal["main", "fractional", "full"] = "fractional"
+    target: Literal["pilot", "gbt4754"] = "pilot"
+    level: Literal["prefecture", "county", "province"] = "prefecture"
+    scope: str | None = Field(default=None, pattern=r"^[0-9]{2,6}$")
+    years: tuple[int, int] | None = None
+    industry_total: bool = True
+    region_total: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
+    variables: list[str] | None = None
+    demo: bool = False
+    description: str | None = None
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("scope", "region_total", mode="before")
+    @classmethod
+    def _code_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PatentRecordsSource:
+        for g in self.files:
+            if Path(g).is_absolute() or ".." in Path(g).parts:
+                raise ValueError(f"files: {g!r} must be a glob relative to data/raw")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise ValueError("years must be [first, last]")
+        unknown = sorted(set(self.variables or ()) - set(PATENT_VARIABLES))
+        if unknown:
+            raise ValueError(f"variables: {unknown} are not produced by patent ingestion; use {list(PATENT_VARIABLES)}")
+        return self
+
+    @property
+    def file(self) -> str:
+        """The globs as one text (the store's ``sources.file`` column)."""
+        return "; ".join(self.files)
+
+    def spec_hash(self) -> str:
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _layout_tag(v: object) -> str:
+    layout = v.get("layout") if isinstance(v, dict) else getattr(v, "layout", None)
+    return "patent_records" if layout == "patent_records" else "table"
+
+
+AnySource = Annotated[
+    Annotated[Source, Tag("table")] | Annotated[PatentRecordsSource, Tag("patent_records")],
+    Discriminator(_layout_tag),
+]
+
+
 class SourcesFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[AnySource] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SourcesFile:
@@ -178,7 +280,7 @@ def _key_path(loc: tuple, doc: dict) -> str:
             src = (doc.get("sources") or [])[p] if p < len(doc.get("sources") or []) else {}
             sid = src.get("id") if isinstance(src, dict) else None
             parts[-1] = f"sources[{p}]" + (f"({sid})" if sid else "")
-        elif p in ("str", "ColumnSpec", "int", "list[union[str,int]]") or str(p).startswith(("list[", "function-")):
+        elif p in ("str", "ColumnSpec", "int", "list[union[str,int]]", "table", "patent_records") or str(p).startswith(("list[", "function-")):
             continue
         else:
             parts.append(str(p))
