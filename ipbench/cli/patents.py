@@ -68,6 +68,12 @@ def ingest_cmd(
     if len(result.issues) > 5:
         typer.echo(f"  … {len(result.issues) - 5:,} more in {out / (source + '_issues.csv')}")
     typer.echo(f"facts → {facts_path}")
+    typer.echo(
+        "to load these records into the store on every `ipbench data build`, describe them in"
+        " data/sources.yaml (files relative to data/raw):\n"
+        f"  - {{id: {source}, layout: patent_records, files: [<glob>], mapping: {mapping},"
+        f" policy: {policy}, level: {level}}}"
+    )
 
 
 @app.command("presets")
