@@ -37,6 +37,19 @@ def run(
         raise typer.Exit(1)
 
 
+def lab_command(root: Path, port: int = 0, no_browser: bool = False) -> list[str]:
+    """The JupyterLab command line: this interpreter, the project folder, explore.ipynb open."""
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}",
+           str(Path("notebooks") / "explore.ipynb")]
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and VMs often run as root
+        cmd.append("--allow-root")
+    return cmd
+
+
 def lab(
     port: Annotated[int, typer.Option(help="Port (default: JupyterLab's choice)")] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser")] = False,
@@ -50,12 +63,7 @@ def lab(
     subprocess.run([sys.executable, "-m", "ipykernel", "install", "--sys-prefix",
                     "--name", "python3", "--display-name", "Python 3 (ipbench)"], check=True,
                    stdout=subprocess.DEVNULL)
-    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}",
-           str(Path("notebooks") / "explore.ipynb")]
-    if port:
-        cmd.append(f"--port={port}")
-    if no_browser:
-        cmd.append("--no-browser")
+    cmd = lab_command(root, port=port, no_browser=no_browser)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
     raise typer.Exit(subprocess.call(cmd, cwd=root, env=env))
