@@ -45,3 +45,12 @@ def test_embedded_subset_covers_the_page_and_little_else():
 def test_page_without_chinese_is_left_alone():
     plain = "<html><head></head><body><p>English only</p></body></html>"
     assert embed_font(plain) == plain
+
+
+def test_page_css_routes_jupyterlab_font_variables_to_the_embedded_font():
+    # JupyterLab's theme picks fonts through these variables; unless they lead to the embedded
+    # family, text in notebook outputs falls back to system fonts (tofu without CJK fonts).
+    from ipbench.reports.style import CSS
+
+    for var in ("--jp-ui-font-family", "--jp-content-font-family"):
+        assert re.search(rf'body \{{[^}}]*{var}: "{FAMILY}"', CSS), var

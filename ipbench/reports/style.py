@@ -11,6 +11,9 @@ FONT_STACK = (
 
 CSS = f"""
 body, .jp-Notebook, .jp-RenderedHTMLCommon {{ font-family: {FONT_STACK}; }}
+/* JupyterLab's theme sets fonts through these variables on :root; defining them on body wins
+   for everything inside, whatever order the style sheets come in. */
+body {{ --jp-ui-font-family: {FONT_STACK}; --jp-content-font-family: {FONT_STACK}; }}
 body {{ max-width: 1100px; margin: 0 auto; padding: 0 16px; }}
 .jp-RenderedHTMLCommon table, table.ipbench {{ border-collapse: collapse; font-size: 13px; }}
 table.ipbench th, table.ipbench td {{ border: 1px solid #ccc; padding: 3px 8px; }}
