@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,13 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
 
         global _current
-        self.km = KernelManager(kernel_name=KERNEL)
+        if os.name == "posix":
+            # Unix sockets in a private folder: no TCP ports opened, nothing sent in the clear
+            self._sockets = tempfile.TemporaryDirectory(prefix="ipbench-kernel-")
+            self.km = KernelManager(kernel_name=KERNEL, transport="ipc",
+                                    ip=str(Path(self._sockets.name) / "k"))
+        else:
+            self.km = KernelManager(kernel_name=KERNEL)
         spec = self.km.kernel_spec
         if spec is not None and spec.argv and spec.argv[0] != sys.executable:
             spec.argv[0] = sys.executable  # the project's interpreter, never another Python
@@ -75,6 +82,9 @@ class WarmKernel:
         finally:
             if _current is self:
                 _current = None
+            sockets = getattr(self, "_sockets", None)
+            if sockets is not None:
+                sockets.cleanup()
 
 
 class WarmEngine(NBClientEngine):
