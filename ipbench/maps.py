@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,12 @@ _CODE = re.compile(r"^\d{6}$")
 
 MISSING_LABEL = "无数据 · no data"
 HIGHLIGHT_LABEL = "报告地区 · report region"
+#: legend labels by report language (``None``: the bilingual labels above)
+LEGEND_LABELS: dict[str | None, tuple[str, str]] = {
+    None: (MISSING_LABEL, HIGHLIGHT_LABEL),
+    "zh": ("无数据", "报告地区"),
+    "en": ("no data", "report region"),
+}
 MISSING_COLOUR = "#d9d9d9"
 
 
@@ -201,16 +207,20 @@ def choropleth(
     cmap: str = "YlOrRd",
     label: str | None = None,
     ax: Axes | None = None,
-    names: bool = True,
+    names: bool | Mapping[str, str] = True,
     show_values: bool = False,
     fmt: str = "{:.3g}",
+    lang: str | None = None,
 ) -> Figure:
     """Choropleth of ``values`` (indexed by 6-digit region code) over the regions of a parent.
 
     Regions without a value (absent or NaN) are drawn grey and hatched, with a legend entry
     「无数据 · no data」; ``highlight`` (one code or several, e.g. the report's region) gets a
     thick dark outline and a legend entry. Each region is labelled with its Chinese name at a
-    representative point inside it (``names``), optionally with its value (``show_values``).
+    representative point inside it (``names``; a mapping code → label, e.g. English names,
+    replaces the Chinese name of the codes it holds), optionally with its value
+    (``show_values``). ``lang`` (``"zh"``/``"en"``) picks monolingual legend labels; None keeps
+    the bilingual ones.
     A value for a code that is not among the drawn regions raises :class:`InputError` naming
     the code. Offline: only the packaged polygons are drawn (no tiles, no cartopy features).
     Returns the matplotlib Figure (``ax.figure`` when ``ax`` is given).
@@ -223,8 +233,14 @@ def choropleth(
 
     from ipbench.fonts import use_cjk_font
 
+    if lang not in LEGEND_LABELS:
+        raise InputError(f"unknown map language {lang!r}; use 'zh', 'en' or None")
+    missing_label, highlight_label = LEGEND_LABELS[lang]
     vals = _as_values(values)
     regions = boundaries(parent_code, level)
+    if isinstance(names, Mapping):
+        regions["name"] = [names.get(c, n) for c, n in zip(regions["region_code"], regions["name"],
+                                                             strict=True)]
     where = "the whole country" if parent_code is None else f"region {parent_code} ({region_name(parent_code)})"
     known = set(regions["region_code"])
     unknown = [c for c in vals.index if c not in known]
@@ -274,20 +290,21 @@ def choropleth(
                     facecolor=MISSING_COLOUR,
                     edgecolor="#8c8c8c",
                     hatch="///",
-                    label=f"{MISSING_LABEL} ({int((~has).sum())})",
+                    label=f"{missing_label} ({int((~has).sum())})",
                 )
             )
         if marked:
             regions[regions["region_code"].isin(marked)].boundary.plot(
                 ax=ax, color="#08306b", linewidth=2.8, zorder=5
             )
-            handles.append(Line2D([], [], color="#08306b", linewidth=2.8, label=HIGHLIGHT_LABEL))
-        if names or show_values:
+            handles.append(Line2D([], [], color="#08306b", linewidth=2.8, label=highlight_label))
+        show_names = names is not False
+        if show_names or show_values:
             size = {"province": 7, "prefecture": 9, "county": 6}[level]
             halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
             for row in regions.itertuples():
                 point = row.geometry.representative_point()
-                parts = [row.name] if names else []
+                parts = [row.name] if show_names else []
                 if show_values and pd.notna(row.value):
                     parts.append(fmt.format(row.value))
                 ax.annotate(

@@ -1,9 +1,17 @@
 """Write the seeded synthetic patent export used by the demo (示例数据 · demo data, not real).
 
-About 200,000 records over Jiangsu's 13 prefecture-level cities (320100–321300), filed
-2016–2024, in the CNIPA layout (preset ``cnipa``): two compressed CSV files (one GBK, one
-UTF-8) and one small XLSX that repeats ~1,000 records with differently written application
-numbers (duplicates), plus a few malformed cells and unplaceable addresses on purpose.
+About 400,000 records over Jiangsu's 13 prefecture-level cities (320100–321300), filed
+2008–2024 — early enough that every year 2016–2024 has grants and a stock of inventions in
+force — in the CNIPA layout (preset ``cnipa``): two compressed CSV files (one GBK, one UTF-8),
+sorted by application number as exports usually are, and one small XLSX that repeats ~1,000
+records with differently written application numbers (duplicates), plus a few malformed cells
+and unplaceable addresses on purpose.
+
+The export is a **sample**: its invention grants in the demo industries are a few per cent of
+a city's total invention grants (``demo_patents``), where the whole pilot-industry set would be
+a fifth to two fifths — a full export of that size would not fit the repository (see
+``data/raw/demo_patents/README.md``). Shares, location quotients and trends drawn from it are
+unaffected by a uniform sampling rate; absolute per-industry counts are not.
 
 The IPC mix gives each city the specialisations it is known for (南通: ships, marine
 engineering, textiles; 苏州/无锡/南京: electronics; 泰州/连云港: medicine; 常州/盐城: new
@@ -66,8 +74,10 @@ IPC = {  # industry: IPC codes (subgroups) whose concordance rows lead to it
 }
 BASE = {"MARINE": 0.02, "TEXTILE": 0.05, "SMART_EQUIP": 0.10, "NEW_MATERIAL": 0.07, "NEW_ENERGY": 0.05,
         "ELECTRONICS": 0.12, "BIOMED": 0.06, "AUTO": 0.05, "OTHER": 0.48}
-YEARS = list(range(2016, 2025))
-YEAR_GROWTH = np.array([0.75, 0.85, 0.95, 1.0, 1.1, 1.2, 1.15, 1.15, 1.2])
+YEARS = list(range(2008, 2025))
+# filings per year relative to 2019 (Jiangsu's applications roughly quadrupled 2008 → 2016)
+YEAR_GROWTH = np.array([0.22, 0.28, 0.36, 0.46, 0.55, 0.6, 0.62, 0.68,
+                        0.75, 0.85, 0.95, 1.0, 1.1, 1.2, 1.15, 1.15, 1.2])
 TYPE_P = {"invention": 0.35, "utility": 0.55, "design": 0.10}
 TYPE_DIGIT = {"invention": "1", "utility": "2", "design": "3"}
 TYPE_ZH = {"invention": "发明", "utility": "实用新型", "design": "外观设计"}
@@ -199,11 +209,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "data/raw/demo_patents"))
     ap.add_argument("--seed", type=int, default=6)
-    ap.add_argument("--n", type=int, default=199_000)
+    ap.add_argument("--n", type=int, default=399_000)
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     frame = make_records(args.n, args.seed)
+    # exports list records by application number; the order also helps gzip (smaller files)
+    frame = frame.iloc[np.argsort(frame["申请号"].to_numpy(), kind="stable")].reset_index(drop=True)
     rng = np.random.default_rng(args.seed + 1)
     early = frame["申请日"].str[:4] <= "2020"
     xlsx_new = frame.sample(3_000, random_state=args.seed)
@@ -213,7 +225,7 @@ def main() -> None:
     dups["申请号"] = dups["申请号"].str.replace("CN", "", regex=False).str.replace(".", "", regex=False)
     xlsx = pd.concat([xlsx_new, dups]).sample(frac=1.0, random_state=int(rng.integers(1 << 30)))
     for name, part, enc in (
-        ("demo_cnipa_2016_2020_gbk.csv.gz", rest[early.loc[rest.index]], "gb18030"),
+        ("demo_cnipa_2008_2020_gbk.csv.gz", rest[early.loc[rest.index]], "gb18030"),
         ("demo_cnipa_2021_2024.csv.gz", rest[~early.loc[rest.index]], "utf-8"),
     ):
         with gzip.open(out / name, "wt", encoding=enc, newline="", compresslevel=9) as fh:

@@ -19,6 +19,7 @@ the export are counted: an export that starts in 2016 undercounts the stock of o
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,11 +39,18 @@ from ipbench.patents.aggregate import (
 from ipbench.patents.concordance import POLICIES, Concordance, read_concordance
 from ipbench.patents.mappings import ColumnMapping, load_mapping
 from ipbench.patents.readers import FileRead, read_exports
-from ipbench.patents.records import clean_records, record_counts
+from ipbench.patents.records import (
+    LAPSED_PATTERN,
+    RECORDS,
+    app_key_text,
+    clean_records,
+    record_counts,
+    rows_sql,
+)
 from ipbench.patents.regions import REASONS, RegionAssigner, default_assigner
 
 FACT_COLUMNS = ["region_code", "industry_code", "year", "variable", "value", "unit", "source"]
-LAPSED_PATTERN = "失效|终止|放弃|届满|撤回|驳回|未缴|撤销|(^|[^分])无效"
+__all__ = ["FACT_COLUMNS", "LAPSED_PATTERN", "IngestResult", "ingest"]
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONCORDANCE = ROOT / "data" / "concordance" / "ipc_gbt4754_demo.csv"
 DEFAULT_INDUSTRIES = ROOT / "data" / "industries.yaml"
@@ -101,6 +109,14 @@ class IngestResult:
         return "<pre>" + self.summary() + "</pre>"
 
 
+def available_cores() -> int:
+    """CPU cores this process may run on (affinity mask, e.g. a container's cpuset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _load_concordance(concordance, target, industries_yaml) -> Concordance:
     if isinstance(concordance, Concordance):
         return concordance
@@ -110,79 +126,82 @@ def _load_concordance(concordance, target, industries_yaml) -> Concordance:
     )
 
 
-def _assign_regions(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> None:
-    """Add ``region_code`` and ``reason`` to ``clean_records`` via distinct codes/addresses."""
+def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> None:
+    """``_code_map`` (distinct area codes) and ``_addr_map`` (distinct addresses of patents
+    whose code gives no region) → fine code, region at the output level and reason."""
     raw_codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT area_code FROM clean_records WHERE area_code IS NOT NULL").fetchall()]
+        "SELECT DISTINCT area_code FROM kept WHERE area_code IS NOT NULL").fetchall()]
     code_map = assigner.codes(raw_codes)
-    con.execute("CREATE OR REPLACE TEMP TABLE _code_map(area_code VARCHAR, fine VARCHAR,"
-                " code_reason VARCHAR)")
-    if code_map:
-        con.executemany("INSERT INTO _code_map VALUES (?, ?, ?)",
-                        [(k, v[0], v[1]) for k, v in code_map.items()])
+    rows = [(k, fine, why, *(assigner.finish(fine) if fine else (None, None)))
+            for k, (fine, why) in code_map.items()]
+    frame = pd.DataFrame(rows, columns=["area_code", "fine", "code_reason", "region", "fin_reason"],
+                         dtype="string")
+    con.register("_code_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE _code_map AS SELECT * FROM _code_frame")
+    con.unregister("_code_frame")
     addrs = [r[0] for r in con.execute("""
-        SELECT DISTINCT r.address FROM clean_records r LEFT JOIN _code_map m USING (area_code)
+        SELECT DISTINCT r.address FROM kept r LEFT JOIN _code_map m USING (area_code)
         WHERE r.address IS NOT NULL AND m.fine IS NULL""").fetchall()]
     addr_map = assigner.addresses(addrs) if addrs else {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _addr_map(address VARCHAR, fine VARCHAR)")
-    if addr_map:
-        frame = pd.DataFrame({"address": list(addr_map), "fine": list(addr_map.values())})
-        con.register("_addr_frame", frame)
-        con.execute("INSERT INTO _addr_map SELECT address, fine FROM _addr_frame")
-        con.unregister("_addr_frame")
-    fines = {f for f, _ in code_map.values() if f} | {f for f in addr_map.values() if f}
-    con.execute("CREATE OR REPLACE TEMP TABLE _fine_map(fine VARCHAR, region VARCHAR,"
-                " fin_reason VARCHAR)")
-    if fines:
-        con.executemany("INSERT INTO _fine_map VALUES (?, ?, ?)",
-                        [(f, *assigner.finish(f)) for f in sorted(fines)])
-    con.execute("""
-    CREATE OR REPLACE TABLE placed AS
-    SELECT r.*, fm.region AS region_code,
-      CASE WHEN fm.region IS NOT NULL THEN NULL
-           WHEN fm.fin_reason IS NOT NULL THEN fm.fin_reason
-           WHEN cm.code_reason IS NOT NULL THEN cm.code_reason
-           WHEN r.address IS NOT NULL THEN 'address_not_parsed'
-           ELSE 'no_area_code_or_address' END AS reason
-    FROM clean_records r
-    LEFT JOIN _code_map cm ON cm.area_code = r.area_code
-    LEFT JOIN _addr_map am ON am.address = r.address AND cm.fine IS NULL
-    LEFT JOIN _fine_map fm ON fm.fine = coalesce(cm.fine, am.fine)
-    """)
+    rows = [(a, fine, *(assigner.finish(fine) if fine else (None, None))) for a, fine in addr_map.items()]
+    frame = pd.DataFrame(rows, columns=["address", "fine", "region", "fin_reason"], dtype="string")
+    con.register("_addr_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE _addr_map AS SELECT * FROM _addr_frame")
+    con.unregister("_addr_frame")
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"""
-    CREATE OR REPLACE TABLE patents AS
-    SELECT app_key, region_code, ptype,
-      CAST(year(filing_d) AS BIGINT) AS filing_year,
-      CAST(year(grant_d) AS BIGINT) AS grant_year,
-      CASE WHEN grant_d IS NULL THEN NULL
-           WHEN lapse_d IS NULL AND regexp_matches(coalesce(legal_status, ''), '{LAPSED_PATTERN}')
-             THEN NULL
-           ELSE CAST(year(least(coalesce(lapse_d, DATE '9999-12-31'),
-             CASE WHEN ptype = 'invention' THEN filing_d + INTERVAL 20 YEAR
-                  WHEN ptype = 'design' AND filing_d >= DATE '2021-06-01'
-                    THEN filing_d + INTERVAL 15 YEAR
-                  ELSE filing_d + INTERVAL 10 YEAR END)) AS BIGINT) END AS inforce_end,
-      ipc_main, CAST(len(ipc_list) AS BIGINT) AS n_ipc,
-      (grant_d IS NOT NULL AND lapse_d IS NULL
-        AND regexp_matches(coalesce(legal_status, ''), '{LAPSED_PATTERN}')) AS undated_lapse
-    FROM placed WHERE ptype IS NOT NULL
+    """``placed`` (one narrow row per patent, with region or reason), the view ``patents``
+    (recognisable type) and ``events`` — one pass over the kept records."""
+    con.execute("""
+    CREATE OR REPLACE TABLE placed AS
+    SELECT r.app_key, r.pos, coalesce(cm.region, am.region) AS region_code,
+      CASE WHEN coalesce(cm.region, am.region) IS NOT NULL THEN NULL
+           WHEN coalesce(cm.fin_reason, am.fin_reason) IS NOT NULL
+             THEN coalesce(cm.fin_reason, am.fin_reason)
+           WHEN cm.code_reason IS NOT NULL THEN cm.code_reason
+           WHEN r.address IS NOT NULL THEN 'address_not_parsed'
+           ELSE 'no_area_code_or_address' END AS reason,
+      r.ptype,
+      CAST(year(r.filing_d) AS BIGINT) AS filing_year,
+      CAST(year(r.grant_d) AS BIGINT) AS grant_year,
+      CASE WHEN r.grant_d IS NULL THEN NULL
+           WHEN r.lapse_d IS NULL AND r.status_lapsed THEN NULL
+           -- year(least(lapse, filing + term)) = least(year(lapse), year(filing) + term years):
+           -- year() is monotonic and adding whole years keeps the year arithmetic exact
+           ELSE CAST(least(coalesce(year(r.lapse_d), 9999), year(r.filing_d) +
+             CASE WHEN r.ptype = 'invention' THEN 20
+                  WHEN r.ptype = 'design' AND r.filing_d >= DATE '2021-06-01' THEN 15
+                  ELSE 10 END) AS BIGINT) END AS inforce_end,
+      s.ipc_key, s.ipc_main, s.n_ipc,
+      (r.grant_d IS NOT NULL AND r.lapse_d IS NULL AND r.status_lapsed) AS undated_lapse
+    FROM kept r
+    LEFT JOIN _code_map cm ON cm.area_code = r.area_code
+    LEFT JOIN _addr_map am ON am.address = CASE WHEN cm.fine IS NULL THEN r.address END
+    LEFT JOIN ipc_sets s ON s.raw_main IS NOT DISTINCT FROM r.ipc_main
+                        AND s.raw_all IS NOT DISTINCT FROM r.ipc_all
     """)
-    con.execute("CREATE OR REPLACE TABLE patent_ipc AS SELECT DISTINCT app_key, unnest(ipc_list)"
-                " AS ipc FROM placed WHERE region_code IS NOT NULL AND ptype IS NOT NULL")
+    con.execute("CREATE OR REPLACE VIEW patents AS SELECT * FROM placed WHERE ptype IS NOT NULL")
     parts = []
+    counts = ("SELECT p.app_key, r.* FROM placed p JOIN (SELECT rowid AS pos, grant_d, filing_d,"
+              " transfer_dates, licence_dates, pledge_dates, transfer_n, licence_n, pledge_n"
+              f" FROM {RECORDS} WHERE transfer_n > 0 OR licence_n > 0 OR pledge_n > 0) r USING (pos)"
+              " WHERE p.region_code IS NOT NULL")
     for kind, var in (("transfer", "patent_transfer"), ("licence", "patent_licence"),
                       ("pledge", "patent_pledge")):
         parts.append(f"""
         SELECT app_key, '{var}' AS variable, CAST(year(d) AS BIGINT) AS year, CAST(1 AS BIGINT) AS n,
           FALSE AS from_count
-        FROM (SELECT app_key, unnest({kind}_d) AS d FROM placed WHERE region_code IS NOT NULL)
+        FROM (SELECT p.app_key, unnest(list_transform(list_filter(e.{kind}_parsed,
+                lambda x: x.d IS NOT NULL), lambda x: x.d)) AS d
+              FROM placed p JOIN event_dates e USING (pos) WHERE p.region_code IS NOT NULL)
         UNION ALL
         SELECT app_key, '{var}', CAST(year(coalesce(grant_d, filing_d)) AS BIGINT),
           CAST({kind}_n AS BIGINT), TRUE
-        FROM placed WHERE region_code IS NOT NULL AND len({kind}_d) = 0 AND {kind}_n > 0""")
+        FROM ({counts}) c
+        WHERE {kind}_n > 0 AND NOT EXISTS (
+          SELECT 1 FROM event_dates e WHERE e.pos = c.pos
+            AND len(list_filter(e.{kind}_parsed, lambda x: x.d IS NOT NULL)) > 0)""")
     con.execute("CREATE OR REPLACE TABLE events AS " + " UNION ALL ".join(parts))
 
 
@@ -216,6 +235,7 @@ def ingest(
     strict: bool = False,
     con: duckdb.DuckDBPyConnection | None = None,
     memory_limit: str | None = "3GB",
+    threads: int | None = None,
     on_step: Callable[[str], None] | None = None,
     on_file: Callable[[FileRead], None] | None = None,
 ) -> IngestResult:
@@ -226,7 +246,8 @@ def ingest(
     level and code prefix studied (e.g. ``"32"``; patents elsewhere are ``outside_scope``).
     ``years``: years reported (default: first to last filing year found). ``strict``: raise the
     first malformed-cell :class:`DataError` instead of collecting issues. ``memory_limit``:
-    DuckDB's limit (it spills to disk beyond it; None = DuckDB's default, 80% of RAM).
+    DuckDB's limit (it spills to disk beyond it; None = DuckDB's default, 80% of RAM);
+    ``threads``: DuckDB threads (default: the cores this process may use, for a new connection).
     """
     if policy not in POLICIES:
         raise ParamsError(f"counting policy {policy!r}: use one of {POLICIES}")
@@ -235,7 +256,10 @@ def ingest(
     mapping = load_mapping(mapping)
     conc = _load_concordance(concordance, target, industries_yaml)
     assigner = assigner or default_assigner(level=level, scope=scope)
-    con = con or duckdb.connect()
+    if con is None:
+        con = duckdb.connect(config={"threads": threads or available_cores()})
+    elif threads:
+        con.execute(f"SET threads = {int(threads)}")
     con.execute("SET enable_progress_bar = false")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -251,10 +275,10 @@ def ingest(
                         value=r["value"])
     counts = record_counts(con)
     step("regions")
-    _assign_regions(con, assigner)
+    _region_maps(con, assigner)
     _build_tables(con)
     step("industries")
-    codes = [r[0] for r in con.execute("SELECT DISTINCT ipc FROM patent_ipc").fetchall()]
+    codes = [r[0] for r in con.execute("SELECT DISTINCT ipc FROM ipc_codes").fetchall()]
     con.register("lookup_frame", conc.lookup_table(codes))
     con.execute("CREATE OR REPLACE TABLE lookup AS SELECT * FROM lookup_frame")
     con.unregister("lookup_frame")
@@ -268,12 +292,13 @@ def ingest(
     icon = ibis.duckdb.from_connection(con)
     facts = pd.DataFrame(columns=FACT_COLUMNS[:5])
     if years:
-        t = {n: icon.table(n) for n in ("patents", "patent_ipc", "events", "lookup")}
-        # materialise the one large pass (patents × industry weights) once, then aggregate
+        t = {n: icon.table(n) for n in ("patents", "ipc_codes", "ipc_sets", "events", "lookup")}
+        sets = t["ipc_sets"].select("ipc_key", "ipc_main", "n_ipc")
+        # industry weights per distinct IPC set (not per patent), then one pass over patents
         for name, e in (
-            ("compact", compact_expr(t["patents"], t["patent_ipc"], t["lookup"], policy)),
-            ("event_values", event_weights_expr(t["patents"], t["patent_ipc"], t["events"],
-                                                t["lookup"], policy)),
+            ("compact", compact_expr(t["patents"], t["ipc_codes"], t["lookup"], policy, ipc_sets=sets)),
+            ("event_values", event_weights_expr(t["patents"], t["ipc_codes"], t["events"],
+                                                t["lookup"], policy, ipc_sets=sets)),
         ):
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {ibis.to_sql(e, dialect='duckdb')}")
         expr = facts_from_compact(icon.table("compact"), icon.table("event_values"), years)
@@ -289,17 +314,17 @@ def ingest(
     ).fetchall())
     n_patents, n_assigned = con.execute(
         "SELECT count(*), count(region_code) FROM placed").fetchall()[0]
-    no_ipc, no_ind, undated, from_count, no_type = con.execute(f"""
+    hit = ("SELECT DISTINCT c.ipc_key FROM ipc_codes c JOIN lookup l USING (ipc)" if policy != "main"
+           else "SELECT s.ipc_key FROM ipc_sets s JOIN lookup l ON l.ipc = s.ipc_main")
+    no_ipc, no_ind, undated, no_type = con.execute(f"""
         SELECT
-          (SELECT count(*) FROM patents WHERE region_code IS NOT NULL AND n_ipc = 0),
-          (SELECT count(*) FROM patents p WHERE region_code IS NOT NULL AND NOT EXISTS (
-             SELECT 1 FROM {'patent_ipc i JOIN lookup l USING (ipc) WHERE i.app_key = p.app_key'
-                            if policy != 'main' else
-                            'lookup l WHERE l.ipc = p.ipc_main'})),
-          (SELECT count(*) FROM patents WHERE region_code IS NOT NULL AND undated_lapse),
-          (SELECT coalesce(sum(n), 0) FROM events WHERE from_count),
-          (SELECT count(*) FROM placed WHERE ptype IS NULL)
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND n_ipc = 0),
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND h.ipc_key IS NULL),
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND undated_lapse),
+          count(*) FILTER (WHERE ptype IS NULL)
+        FROM placed p LEFT JOIN (SELECT DISTINCT ipc_key FROM ({hit})) h USING (ipc_key)
     """).fetchall()[0]
+    from_count = con.execute("SELECT coalesce(sum(n), 0) FROM events WHERE from_count").fetchall()[0][0]
     counts |= {
         "patents": int(n_patents), "assigned": int(n_assigned),
         "unassigned": int(n_patents - n_assigned), "no_valid_ipc": int(no_ipc),
@@ -315,9 +340,11 @@ def ingest(
                      " dates: placed in the grant (else filing) year")
     if no_type:
         notes.append(f"{no_type:,} patents have no recognisable patent type: not counted")
-    unassigned = con.execute(
-        "SELECT app_key, _file, _row, area_code, address, reason FROM placed"
-        " WHERE region_code IS NULL ORDER BY _file, _row").df()
+    unassigned = con.execute(f"""
+        SELECT {app_key_text('p.app_key')} AS app_key, r._file, r._row, r.area_code, r.address,
+          p.reason
+        FROM placed p JOIN ({rows_sql('r.area_code, r.address')}) r USING (pos)
+        WHERE p.region_code IS NULL ORDER BY r._file, r._row""").df()
     return IngestResult(
         facts=facts, counts=counts, unassigned_by_reason={k: int(v) for k, v in by_reason.items()},
         issues=issues, unassigned=unassigned, files=files_read, policy=policy,

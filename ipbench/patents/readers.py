@@ -1,11 +1,14 @@
 """Read patent-list exports (CSV in UTF-8 or GBK/GB18030, optionally .gz; XLSX) into DuckDB.
 
-Every file becomes rows of one table ``raw_records``: the canonical fields of
-:data:`ipbench.patents.mappings.FIELDS` (VARCHAR, NULL when the file lacks the column) plus
-``_file`` (file name), ``_file_no`` (its position in the list) and ``_row`` (the row as a spreadsheet shows it: header = row 1, first
-record = row 2). CSV is parsed by DuckDB's ``read_csv`` (nothing row-by-row in Python; DuckDB
-keeps the file's row order, which ``row_number() over ()`` relies on). Files that are not
-UTF-8 are transcoded to a temporary UTF-8 file first, in 1 MiB blocks.
+Every file becomes rows of one table ``records`` (:data:`ipbench.patents.records.RECORD_COLUMNS`):
+the canonical fields of :data:`ipbench.patents.mappings.FIELDS` (VARCHAR, trimmed, NULL when
+empty or when the file lacks the column) are parsed *as they are read*
+(:func:`ipbench.patents.records.stage_select`), so the wide text table is never materialised.
+``raw_files`` holds ``file_no``, ``name`` and ``row_offset``: the spreadsheet row of a CSV
+record (header = row 1, first record = row 2) is ``rowid - row_offset`` (DuckDB appends in file
+order; a window function would serialise the read). CSV is parsed by DuckDB's parallel
+``read_csv`` (nothing row-by-row in Python). Files that are not UTF-8 are transcoded to a
+temporary UTF-8 file first, in 1 MiB blocks.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ import pandas as pd
 
 from ipbench.errors import DataError
 from ipbench.patents.mappings import FIELDS, ColumnMapping
+from ipbench.patents.records import RECORD_COLUMNS, RECORDS, create_records_table, stage_select
 
-RAW_TABLE = "raw_records"
-RAW_FILES = "raw_files"  # file_no, row_offset: spreadsheet row = rowid - row_offset
+RAW_FILES = "raw_files"  # file_no, name, row_offset: spreadsheet row = rowid - row_offset
 _BLOCK = 1 << 20
 
 
@@ -84,12 +87,19 @@ def leading_comment_lines(path: Path, encoding: str) -> int:
     return n
 
 
+#: Fields trimmed (and '' → NULL) as they are read; the others are parsed from the raw cell by
+#: :func:`ipbench.patents.records.stage_select`, which trims only where a value is not already
+#: clean (trimming every cell of 10 million rows is a measurable share of the read).
+TRIMMED = ("pub_no", "ipc_main", "ipc_all", "area_code", "address")
+
+
 def _select_list(columns: dict[str, str]) -> str:
     parts = []
     for canon in FIELDS:
         if canon in columns:
             header = columns[canon].replace('"', '""')
-            parts.append(f'NULLIF(TRIM(CAST("{header}" AS VARCHAR)), \'\') AS {canon}')
+            cell = f'CAST("{header}" AS VARCHAR)'
+            parts.append(f"NULLIF(TRIM({cell}), '') AS {canon}" if canon in TRIMMED else f"{cell} AS {canon}")
         else:
             parts.append(f"CAST(NULL AS VARCHAR) AS {canon}")
     return ", ".join(parts)
@@ -111,22 +121,21 @@ def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path, file_no: in
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
     columns = mapping.resolve(headers, file=path.name)
-    # rows are numbered later from rowid (DuckDB appends in file order); a window function
-    # here would serialise the whole read
-    start = con.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {RAW_TABLE}").fetchall()[0][0]
+    start = con.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {RECORDS}").fetchall()[0][0]
+    src_sql = (f"SELECT {_select_list(columns)}, {int(file_no)} AS _file_no, CAST(NULL AS BIGINT) AS _row"
+               f" FROM read_csv('{_sql_str(src)}', header=true, all_varchar=true, strict_mode=false,"
+               f" null_padding=true, skip={skip})")
     try:
-        con.execute(
-            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(columns)}, ? AS _file, ? AS _file_no,"
-            " CAST(NULL AS BIGINT) AS _row"
-            f" FROM read_csv(?, header=true, all_varchar=true, strict_mode=false,"
-            f" null_padding=true, skip={skip})",
-            [path.name, file_no, str(src)],
-        )
-        con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?)", [file_no, int(start) - 2 - skip])
+        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
+        con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, ?)", [file_no, path.name, int(start) - 2 - skip])
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
-    rows = con.execute(f"SELECT count(*) FROM {RAW_TABLE} WHERE _file_no = ?", [file_no]).fetchall()[0]
+    rows = con.execute(f"SELECT count(*) FROM {RECORDS} WHERE _file_no = ?", [file_no]).fetchall()[0]
     return FileRead(path.name, int(rows[0]), columns, encoding)
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRead:
@@ -140,28 +149,19 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRea
     present = {c: f"c{i}" for i, c in enumerate(c for c in FIELDS if c in columns)}
     con.register("_xlsx_frame", frame)
     try:
-        con.execute(
-            f"INSERT INTO {RAW_TABLE} SELECT {_select_list(present)}, ? AS _file, ? AS _file_no,"
-            " CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM _xlsx_frame",
-            [path.name, file_no],
-        )
+        src_sql = (f"SELECT {_select_list(present)}, {int(file_no)} AS _file_no,"
+                   " CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM _xlsx_frame")
+        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
+        con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, 0)", [file_no, path.name])
     finally:
         con.unregister("_xlsx_frame")
     return FileRead(path.name, len(frame), columns, "xlsx")
 
 
-def raw_rows_sql() -> str:
-    """SELECT over ``raw_records`` with ``_row`` filled in for CSV rows."""
-    return (f"SELECT r.* REPLACE (coalesce(r._row, r.rowid - f.row_offset) AS _row)"
-            f" FROM {RAW_TABLE} r LEFT JOIN {RAW_FILES} f ON f.file_no = r._file_no")
-
-
 def create_raw_table(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the empty ``raw_records`` table."""
-    cols = ", ".join(f"{c} VARCHAR" for c in FIELDS)
-    con.execute(f"CREATE OR REPLACE TABLE {RAW_TABLE} ({cols}, _file VARCHAR, _file_no INTEGER,"
-                " _row BIGINT)")
-    con.execute(f"CREATE OR REPLACE TABLE {RAW_FILES} (file_no INTEGER, row_offset BIGINT)")
+    """(Re)create the empty ``records`` and ``raw_files`` tables."""
+    create_records_table(con)
+    con.execute(f"CREATE OR REPLACE TABLE {RAW_FILES} (file_no INTEGER, name VARCHAR, row_offset BIGINT)")
 
 
 def read_exports(
@@ -170,7 +170,7 @@ def read_exports(
     mapping: ColumnMapping,
     on_file: Callable[[FileRead], None] | None = None,
 ) -> list[FileRead]:
-    """Read ``files`` into ``raw_records`` (created anew). Returns one :class:`FileRead` each.
+    """Read and parse ``files`` into ``records`` (created anew). Returns one :class:`FileRead` each.
 
     Raises :class:`DataError` naming the file when it is missing, of an unknown type, or has no
     column for a required field. File names must be unique (they identify rows in reports).

@@ -21,6 +21,12 @@ Definitions (documented choices):
 - **Events** (transfer, licence, pledge): each date in the event-date column is one event in its
   year. Where the export has only counts (转让次数 …), the count is put in the grant year, else
   the filing year — an approximation the summary reports.
+
+**How** (one pass over the rows, the rest on small tables): every file is parsed *while it is
+read* into the narrow table ``records`` (:func:`stage_select`: application key as a number,
+dates, patent type, the raw cells only where they are malformed); IPC cells are normalised once
+per DISTINCT ``(main IPC, all IPC)`` pair (:func:`build_ipc_sets`), duplicates are found by a
+hash aggregate over the key (:func:`find_duplicates`, no sort), issues are filter scans.
 """
 
 from __future__ import annotations
@@ -28,7 +34,6 @@ from __future__ import annotations
 import duckdb
 
 from ipbench.patents.mappings import EVENT_KINDS, FIELDS, ColumnMapping
-from ipbench.patents.readers import raw_rows_sql
 
 DATE_FORMATS = [
     "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日",
@@ -36,13 +41,34 @@ DATE_FORMATS = [
 ]
 IPC_PATTERN = r"^[A-H][0-9]{2}[A-Z]([0-9]{1,4}/[0-9]{2,6})?$"
 GRANT_KINDS = {"B": "invention", "C": "invention", "U": "utility", "Y": "utility", "S": "design", "D": "design"}
+#: Legal-status texts meaning the right has ended (部分无效 = partly invalidated is not).
+LAPSED_PATTERN = "失效|终止|放弃|届满|撤回|驳回|未缴|撤销|(^|[^分])无效"
+#: 8-digit (pre-2003) keys are stored as KEY8_OFFSET + number, 12-digit keys as the number.
+KEY8_OFFSET = 10**13
+RECORDS = "records"
+#: Columns of ``records``: one row per row read (duplicates and malformed rows included).
+RECORD_COLUMNS: dict[str, str] = {
+    "_file_no": "INTEGER", "_row": "BIGINT",  # _row NULL for CSV rows: rowid - row_offset
+    "app_key": "BIGINT", "app_no_bad": "VARCHAR",
+    "filing_d": "DATE", "grant_d": "DATE", "lapse_d": "DATE",
+    "filing_bad": "VARCHAR", "pub_bad": "VARCHAR", "grant_bad": "VARCHAR", "lapse_bad": "VARCHAR",
+    "ptype": "VARCHAR", "status_lapsed": "BOOLEAN",
+    "area_code": "VARCHAR", "address": "VARCHAR", "ipc_main": "VARCHAR", "ipc_all": "VARCHAR",
+    **{c: t for k in EVENT_KINDS for c, t in ((f"{k}_dates", "VARCHAR"), (f"{k}_n", "INTEGER"))},
+}
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def _date(expr: str) -> str:
-    # fast path: ISO dates cast directly; other layouts only where that fails
+    # fast path: ISO dates cast directly; other layouts (and cells with surrounding spaces) only
+    # where that fails — COALESCE and CASE evaluate later arguments only for the rows still NULL
     fmts = ", ".join(f"'{f}'" for f in DATE_FORMATS)
-    return (f"coalesce(TRY_CAST({expr} AS DATE),"
-            f" CAST(try_strptime({expr}, [{fmts}]) AS DATE))")
+    return (f"coalesce(TRY_CAST({expr} AS DATE), CASE WHEN {expr} IS NOT NULL THEN"
+            f" coalesce(TRY_CAST(trim({expr}) AS DATE), CAST(try_strptime(trim({expr}), [{fmts}]) AS DATE))"
+            " END)")
 
 
 def _ipc_norm(expr: str) -> str:
@@ -63,119 +89,180 @@ def _split(expr: str, sep: str) -> str:
     )
 
 
-def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
-    """Build ``clean_records`` and ``issues`` from ``raw_records`` (see module docstring).
+def _app_key(expr: str) -> str:
+    """Application number → BIGINT key (module docstring; NULL when unusable)."""
+    k0 = f"regexp_replace(regexp_replace(upper(trim({expr})), '[\\s.]', '', 'g'), '^(CN|ZL)', '')"
+    # fast path: 12/13 plain characters (no prefix, dot or space) need no regexp_replace; CASE
+    # evaluates a branch only for the rows that reach it
+    return (
+        f"CASE WHEN regexp_full_match({expr}, '[0-9]{{12}}[0-9X]?') THEN CAST(left({expr}, 12) AS BIGINT)"
+        f" WHEN regexp_full_match({k0}, '[0-9]{{12}}[0-9X]?') THEN CAST(left({k0}, 12) AS BIGINT)"
+        f" WHEN regexp_full_match({k0}, '[0-9]{{8}}[0-9X]?') THEN {KEY8_OFFSET} + CAST(left({k0}, 8) AS BIGINT)"
+        " END"
+    )
 
-    ``issues`` has one row per problem: ``_file``, ``_row``, ``field``, ``value``, ``problem``.
-    """
-    sep = mapping.separator.replace("'", "''")
-    types = [(k.replace("'", "''"), v) for k, v in mapping.patent_type_values.items()]
-    type_values = ", ".join(f"('{k}', '{v}')" for k, v in types)
-    kinds = ", ".join(f"('{k}', '{v}')" for k, v in GRANT_KINDS.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _type_values(txt VARCHAR, ptype VARCHAR); "
-                f"INSERT INTO _type_values VALUES {type_values}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _grant_kinds(kind VARCHAR, ptype VARCHAR); "
-                f"INSERT INTO _grant_kinds VALUES {kinds}")
-    key = (
-        "regexp_replace(regexp_replace(upper(app_no), '[\\s.]', '', 'g'), '^(CN|ZL)', '')"
-    )
-    events = ",\n".join(
-        f"list_transform({_split(f'{k}_dates', sep)}, lambda x: {{'txt': x, 'd': {_date('x')}}})"
-        f" AS {k}_parsed, TRY_CAST(regexp_extract({k}_count, '[0-9]+') AS INTEGER) AS {k}_n"
+
+def app_key_text(expr: str) -> str:
+    """SQL turning a BIGINT key back into its 12- (or 8-) digit text."""
+    return (f"CASE WHEN {expr} >= {KEY8_OFFSET} THEN lpad(CAST({expr} - {KEY8_OFFSET} AS VARCHAR), 8, '0')"
+            f" ELSE lpad(CAST({expr} AS VARCHAR), 12, '0') END")
+
+
+def create_records_table(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the empty ``records`` table."""
+    cols = ", ".join(f"{c} {t}" for c, t in RECORD_COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TABLE {RECORDS} ({cols})")
+
+
+def stage_select(mapping: ColumnMapping, source: str) -> str:
+    """``SELECT`` of :data:`RECORD_COLUMNS` parsing ``source`` — a relation with the canonical
+    fields (VARCHAR; those of ``readers.TRIMMED`` trimmed with '' as NULL, the others raw and
+    trimmed here where needed), ``_file_no`` and ``_row`` — in one pass.
+
+    Projections only (no join, no ``IN`` list, which DuckDB may plan as a join): the row order
+    of a parallel CSV scan is kept, and row numbers are derived from it."""
+    types = " ".join(f"WHEN '{_q(k)}' THEN '{v}'" for k, v in mapping.patent_type_values.items())
+    kinds = "".join(GRANT_KINDS)
+    digit = ("CASE CAST(({k} // {d}) % 10 AS INTEGER) WHEN 1 THEN 'invention' WHEN 8 THEN 'invention'"
+             " WHEN 2 THEN 'utility' WHEN 9 THEN 'utility' WHEN 3 THEN 'design' END")
+    # kind digit: the 5th of a 12-digit number, the 3rd of an 8-digit one
+    by_number = (f"CASE WHEN app_key >= {KEY8_OFFSET} THEN"
+                 f" {digit.format(k=f'(app_key - {KEY8_OFFSET})', d=10**5)}"
+                 f" ELSE {digit.format(k='app_key', d=10**7)} END")
+    bad = {f: f"CASE WHEN {f} IS NOT NULL AND {d} IS NULL THEN NULLIF(trim({f}), '') END"
+           for f, d in (("filing_date", "filing_d"), ("pub_date", "pub_d"), ("grant_date", "grant_d0"),
+                        ("lapse_date", "lapse_d"))}
+    events = ", ".join(
+        f"{k}_dates, TRY_CAST(regexp_extract({k}_count, '[0-9]+') AS INTEGER) AS {k}_n"
         for k in EVENT_KINDS
     )
-    con.execute(f"""
-    CREATE OR REPLACE TEMP TABLE _stage AS
-    WITH k AS (
-      SELECT *, {key} AS _k0 FROM ({raw_rows_sql()})
-    ), p AS (
-      SELECT *,
-        CASE WHEN regexp_full_match(_k0, '[0-9]{{12}}[0-9X]?') THEN left(_k0, 12)
-             WHEN regexp_full_match(_k0, '[0-9]{{8}}[0-9X]?') THEN left(_k0, 8) END AS app_key,
-        {_date('filing_date')} AS filing_d,
-        {_date('pub_date')} AS pub_d,
-        {_date('grant_date')} AS grant_d0,
-        {_date('lapse_date')} AS lapse_d,
-        upper(regexp_extract(coalesce(pub_no, ''), '([A-Z])[0-9]?$', 1)) AS pub_kind,
-        {_ipc_norm('ipc_main')} AS ipc_main_n,
-        list_transform({_split('ipc_all', sep)}, lambda x: {_ipc_norm('x')}) AS ipc_all_n,
-        {events}
-      FROM k
-    )
-    SELECT p.*,
-      coalesce(tv.ptype,
-        CASE WHEN length(app_key) = 12 THEN
-               CASE substr(app_key, 5, 1) WHEN '1' THEN 'invention' WHEN '8' THEN 'invention'
-                 WHEN '2' THEN 'utility' WHEN '9' THEN 'utility' WHEN '3' THEN 'design' END
-             WHEN length(app_key) = 8 THEN
-               CASE substr(app_key, 3, 1) WHEN '1' THEN 'invention' WHEN '8' THEN 'invention'
-                 WHEN '2' THEN 'utility' WHEN '9' THEN 'utility' WHEN '3' THEN 'design' END
-        END) AS ptype,
-      coalesce(grant_d0, CASE WHEN gk.kind IS NOT NULL THEN pub_d END) AS grant_d
-    FROM p
-    LEFT JOIN _type_values tv ON tv.txt = trim(p.patent_type)
-    LEFT JOIN _grant_kinds gk ON gk.kind = p.pub_kind
-    """)
-    lbl = {f: FIELDS[f].replace("'", "''") for f in FIELDS}
-    date_issues = "\nUNION ALL ".join(
-        f"SELECT _file, _row, '{lbl[f]}' AS field, {f} AS value,"
-        f" 'unparseable date' AS problem FROM _stage WHERE {f} IS NOT NULL AND {d} IS NULL"
-        for f, d in (("filing_date", "filing_d"), ("pub_date", "pub_d"),
-                     ("grant_date", "grant_d0"), ("lapse_date", "lapse_d"))
-    )
-    event_issues = "\nUNION ALL ".join(
-        f"SELECT _file, _row, '{lbl[k + '_dates']}', e.txt, 'unparseable date'"
-        f" FROM (SELECT _file, _row, unnest({k}_parsed) AS e FROM _stage) WHERE e.d IS NULL"
-        for k in EVENT_KINDS
-    )
-    con.execute(f"""
-    CREATE OR REPLACE TABLE issues AS
-    SELECT _file, _row, '{lbl['app_no']}' AS field, app_no AS value,
-      CASE WHEN app_no IS NULL THEN 'missing application number'
-           ELSE 'malformed application number' END AS problem
-      FROM _stage WHERE app_key IS NULL
-    UNION ALL SELECT _file, _row, '{lbl['filing_date']}', NULL, 'missing filing date'
-      FROM _stage WHERE filing_date IS NULL
-    UNION ALL {date_issues}
-    UNION ALL {event_issues}
-    UNION ALL SELECT _file, _row, '{lbl['ipc_main']}', ipc_main, 'malformed IPC code'
-      FROM _stage WHERE ipc_main IS NOT NULL AND NOT regexp_full_match(ipc_main_n, '{IPC_PATTERN[1:-1]}')
-    UNION ALL SELECT _file, _row, '{lbl['ipc_all']}', c, 'malformed IPC code'
-      FROM (SELECT _file, _row, unnest(ipc_all_n) AS c FROM _stage)
-      WHERE NOT regexp_full_match(c, '{IPC_PATTERN[1:-1]}')
-    """)
-    ev_cols = ", ".join(
-        f"list_transform(list_filter({k}_parsed, lambda e: e.d IS NOT NULL), lambda e: e.d) AS {k}_d, {k}_n"
-        for k in EVENT_KINDS
-    )
+    return f"""
+    SELECT _file_no, _row, app_key, CASE WHEN app_key IS NULL THEN NULLIF(trim(app_no), '') END AS app_no_bad,
+      filing_d,
+      coalesce(grant_d0, CASE WHEN regexp_matches(pub_no, '[{kinds}][0-9]?$') THEN pub_d END) AS grant_d,
+      lapse_d, {bad['filing_date']} AS filing_bad, {bad['pub_date']} AS pub_bad,
+      {bad['grant_date']} AS grant_bad, {bad['lapse_date']} AS lapse_bad,
+      coalesce(CASE trim(patent_type) {types} END, {by_number}) AS ptype,
+      regexp_matches(coalesce(legal_status, ''), '{LAPSED_PATTERN}') AS status_lapsed,
+      area_code, address, ipc_main, ipc_all, {events}
+    FROM (
+      SELECT *, {_app_key('app_no')} AS app_key, {_date('filing_date')} AS filing_d,
+        {_date('pub_date')} AS pub_d, {_date('grant_date')} AS grant_d0,
+        {_date('lapse_date')} AS lapse_d
+      FROM ({source})
+    )"""
+
+
+def rows_sql(columns: str = "r.* EXCLUDE (_row)") -> str:
+    """``SELECT`` over ``records`` with ``_file`` (name), ``_row`` (spreadsheet row) and ``pos``
+    (rowid: file order, then row order)."""
+    return (f"SELECT {columns}, f.name AS _file, coalesce(r._row, r.rowid - f.row_offset) AS _row,"
+            f" r.rowid AS pos FROM {RECORDS} r JOIN raw_files f ON f.file_no = r._file_no")
+
+
+def build_ipc_sets(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
+    """``ipc_sets``: one row per DISTINCT ``(ipc_main, ipc_all)`` cell pair, normalised once:
+    ``ipc_key``, the raw pair, ``ipc_main_n`` (normalised main cell), ``ipc_main`` (valid main
+    code, else the first valid listed code), ``ipc_list`` (distinct valid codes), ``n_ipc``,
+    ``bad_main`` and ``bad_all`` (malformed codes, for the issue list); ``ipc_codes``:
+    ``ipc_key, ipc`` (the lists unnested)."""
+    sep = _q(mapping.separator)
     valid = IPC_PATTERN[1:-1]
-    # dedup on narrow columns (hash aggregate), not a window over the wide rows
-    con.execute("""
-    CREATE OR REPLACE TEMP TABLE _keep AS
-    SELECT min(_file_no * 10000000000 + _row) AS pos FROM _stage
-    WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key
-    """)
     con.execute(f"""
-    CREATE OR REPLACE TABLE clean_records AS
-    SELECT app_key, _file, _row, filing_d, grant_d, lapse_d, ptype, legal_status,
-      area_code, address,
+    CREATE OR REPLACE TABLE ipc_sets AS
+    WITH d AS (SELECT DISTINCT ipc_main, ipc_all FROM {RECORDS}),
+    n AS (
+      SELECT CAST(row_number() OVER () AS BIGINT) AS ipc_key, ipc_main AS raw_main, ipc_all AS raw_all,
+        {_ipc_norm('ipc_main')} AS ipc_main_n,
+        list_transform({_split('ipc_all', sep)}, lambda x: {_ipc_norm('x')}) AS ipc_all_n
+      FROM d
+    )
+    SELECT *, CAST(len(ipc_list) AS BIGINT) AS n_ipc FROM (
+    SELECT ipc_key, raw_main, raw_all, ipc_main_n,
       CASE WHEN regexp_full_match(ipc_main_n, '{valid}') THEN ipc_main_n
            ELSE list_filter(ipc_all_n, lambda c: regexp_full_match(c, '{valid}'))[1]
       END AS ipc_main,
       list_distinct(list_filter(list_concat([ipc_main_n], ipc_all_n),
                     lambda c: regexp_full_match(c, '{valid}'))) AS ipc_list,
-      {ev_cols}
-    FROM _stage SEMI JOIN _keep ON _keep.pos = _stage._file_no * 10000000000 + _stage._row
+      raw_main IS NOT NULL AND NOT regexp_full_match(ipc_main_n, '{valid}') AS bad_main,
+      list_filter(ipc_all_n, lambda c: NOT regexp_full_match(c, '{valid}')) AS bad_all
+    FROM n)
     """)
-    con.execute("""
+    con.execute("CREATE OR REPLACE TABLE ipc_codes AS"
+                " SELECT ipc_key, unnest(ipc_list) AS ipc FROM ipc_sets")
+
+
+def _events_parsed(sep: str) -> str:
+    cols = ", ".join(
+        f"list_transform({_split(f'{k}_dates', sep)}, lambda x: {{'txt': x, 'd': {_date('x')}}})"
+        f" AS {k}_parsed" for k in EVENT_KINDS)
+    any_ = " OR ".join(f"{k}_dates IS NOT NULL" for k in EVENT_KINDS)
+    return f"SELECT pos, _file, _row, {cols} FROM ({rows_sql()}) WHERE {any_}"
+
+
+def find_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+    """``dups``: keys on more than one usable row, with the position of the row kept (the
+    first: file order, then row) — a hash aggregate over the key, no sort or window."""
+    con.execute(f"""
+    CREATE OR REPLACE TABLE dups AS
+    SELECT app_key, min(rowid) AS keep, count(*) AS n FROM {RECORDS}
+    WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key HAVING count(*) > 1
+    """)
+
+
+KEPT_SQL = f"""
+    SELECT r.*, r.rowid AS pos FROM {RECORDS} r LEFT JOIN dups d ON d.app_key = r.app_key
+    WHERE r.app_key IS NOT NULL AND r.filing_d IS NOT NULL AND (d.keep IS NULL OR d.keep = r.rowid)
+"""
+
+
+def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
+    """From ``records`` (filled by the readers): ``ipc_sets``/``ipc_codes``, ``dups``, the view
+    ``kept`` (one usable row per patent), ``event_dates`` and ``issues`` — one row per problem:
+    ``_file``, ``_row``, ``field``, ``value``, ``problem`` (see module docstring)."""
+    sep = _q(mapping.separator)
+    build_ipc_sets(con, mapping)
+    find_duplicates(con)
+    con.execute(f"CREATE OR REPLACE VIEW kept AS {KEPT_SQL}")
+    con.execute(f"CREATE OR REPLACE TABLE event_dates AS {_events_parsed(sep)}")
+    lbl = {f: _q(FIELDS[f]) for f in FIELDS}
+    date_issues = "\nUNION ALL ".join(
+        f"SELECT _file, _row, '{lbl[f]}' AS field, {c} AS value, 'unparseable date' AS problem"
+        f" FROM ({rows_sql('r.' + c)}) WHERE {c} IS NOT NULL"
+        for f, c in (("filing_date", "filing_bad"), ("pub_date", "pub_bad"),
+                     ("grant_date", "grant_bad"), ("lapse_date", "lapse_bad"))
+    )
+    event_issues = "\nUNION ALL ".join(
+        f"SELECT _file, _row, '{lbl[k + '_dates']}', e.txt, 'unparseable date'"
+        f" FROM (SELECT _file, _row, unnest({k}_parsed) AS e FROM event_dates) WHERE e.d IS NULL"
+        for k in EVENT_KINDS
+    )
+    bad_rows = (f"SELECT r._file, r._row, s.raw_main, s.bad_main, s.bad_all"
+                f" FROM ({rows_sql('r.ipc_main, r.ipc_all')}) r JOIN ipc_sets s"
+                f" ON s.raw_main IS NOT DISTINCT FROM r.ipc_main AND s.raw_all IS NOT DISTINCT FROM r.ipc_all"
+                f" WHERE s.bad_main OR len(s.bad_all) > 0")  # few sets: a small build side
+    con.execute(f"""
+    CREATE OR REPLACE TABLE issues AS
+    SELECT _file, _row, '{lbl['app_no']}' AS field, app_no_bad AS value,
+      CASE WHEN app_no_bad IS NULL THEN 'missing application number'
+           ELSE 'malformed application number' END AS problem
+      FROM ({rows_sql('r.app_no_bad, r.app_key')}) WHERE app_key IS NULL
+    UNION ALL SELECT _file, _row, '{lbl['filing_date']}', NULL, 'missing filing date'
+      FROM ({rows_sql('r.filing_d, r.filing_bad')}) WHERE filing_d IS NULL AND filing_bad IS NULL
+    UNION ALL {date_issues}
+    UNION ALL {event_issues}
+    UNION ALL SELECT _file, _row, '{lbl['ipc_main']}', raw_main, 'malformed IPC code'
+      FROM ({bad_rows}) WHERE bad_main
+    UNION ALL SELECT _file, _row, '{lbl['ipc_all']}', c, 'malformed IPC code'
+      FROM (SELECT _file, _row, unnest(bad_all) AS c FROM ({bad_rows}))
+    """)
+    con.execute(f"""
     CREATE OR REPLACE TEMP TABLE _counts AS SELECT
-      (SELECT count(*) FROM raw_records) AS n_read,
-      (SELECT count(*) FROM _stage WHERE app_key IS NULL OR filing_d IS NULL) AS n_malformed,
-      (SELECT count(*) FROM _stage WHERE app_key IS NOT NULL AND filing_d IS NOT NULL)
-        - (SELECT count(*) FROM clean_records) AS n_duplicates
+      count(*) AS n_read,
+      count(*) FILTER (WHERE app_key IS NULL OR filing_d IS NULL) AS n_malformed,
+      (SELECT coalesce(sum(n - 1), 0) FROM dups) AS n_duplicates
+    FROM {RECORDS}
     """)
-    con.execute("DROP TABLE _stage")
-    con.execute("DROP TABLE _keep")
 
 
 def record_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

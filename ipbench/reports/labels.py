@@ -192,6 +192,39 @@ LABELS: dict[str, tuple[str, str]] = {
     "sentence_zh": ("解读(中文)", "Interpretation (zh)"),
     "sentence_en": ("解读(英文)", "Interpretation (en)"),
     "n_peers": ("对标单元数", "Peers"),
+    # ---- workbook columns whose codes are not report labels
+    "name": ("名称", "Name"),
+    "ip_measure": ("知识产权指标值", "IP measure"),
+    "industry_measure": ("产业指标值", "Industry measure"),
+    "population": ("人口", "Population"),
+    "grade_no": ("协调等级序号", "Grade no."),
+    "C_stage_zh": ("耦合阶段", "Coupling stage (zh)"),
+    "C_stage_en": ("耦合阶段(英文)", "Coupling stage"),
+    "grade_change_en": ("等级变化(英文)", "Grade change (en)"),
+    "skew_before": ("处理前偏度", "Skewness before"), "kurt_before": ("处理前峰度", "Kurtosis before"),
+    "skew_after": ("处理后偏度", "Skewness after"), "kurt_after": ("处理后峰度", "Kurtosis after"),
+    "action": ("处理方式", "Treatment"), "n_winsorized": ("缩尾个数", "Values winsorized"),
+    "passed": ("通过检验", "Passed"),
+    "formula": ("计算公式", "Formula"), "source": ("来源", "Source"),
+    "subsystem_zh": ("子系统名称", "Subsystem (zh)"), "subsystem_en": ("子系统英文名称", "Subsystem name"),
+    "step": ("步骤", "Step"), "topic": ("主题", "Topic"),
+    "interpretation_zh": ("解读(中文)", "Interpretation (zh)"),
+    "interpretation_en": ("解读(英文)", "Interpretation (en)"),
+    "guidance_title": ("知识产权导向目录", "IP guidance catalogue"),
+    "normalization": ("标准化", "normalization"), "weighting": ("赋权", "weighting"),
+    "aggregation": ("集成", "aggregation"),
+    "ahp_aij": ("群组判断按判断矩阵加权几何平均集结（AIJ）", "Group judgments aggregated by AIJ"
+                " (weighted geometric mean of the matrices)"),
+    "ahp_aip": ("群组判断按各专家权重向量集结（AIP），无群组矩阵CR",
+                "Group judgments aggregated by AIP (mean of the experts' priorities;"
+                " no group matrix, so no group CR)"),
+    "cr_threshold": ("一致性比率CR上限", "CR threshold"),
+    "cr_warning": ("{who}的判断矩阵一致性不可接受：CR = {cr:.4f} > {limit:g}，请修正判断后重新评价。",
+                   "{who}'s judgment matrix is inconsistent: CR = {cr:.4f} > {limit:g};"
+                   " revise the judgments and rerun."),
+    "range_5_95": ("5%–95%区间", "5–95 % interval"),
+    "median_short": ("中位数", "median"), "nominal_short": ("基准", "nominal"),
+    "rank_axis": ("排名（1 = 最优）", "Rank (1 = best)"),
 }
 
 
@@ -201,7 +234,13 @@ def label(key: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
-def bilingual(key: str) -> str:
-    """``中文 / English`` header (workbook columns)."""
-    zh, en = LABELS[key]
-    return zh if zh == en else f"{zh} / {en}"
+def bilingual(key: str, lang: str = "zh") -> str:
+    """Workbook column header: ``中文 / English`` (``lang="zh"``) or ``English / 中文``."""
+    return bilingual_pair(*LABELS[key], lang=lang)
+
+
+def bilingual_pair(zh: str, en: str, lang: str = "zh") -> str:
+    """``中文 / English`` or, for English reports, ``English / 中文``; one text when equal."""
+    if zh == en:
+        return zh
+    return f"{en} / {zh}" if lang == "en" else f"{zh} / {en}"

@@ -144,8 +144,17 @@ class _Base:
         return HTML(
             f"<h1>{escape(subtitle)}</h1><p class='ipbench-subtitle'>"
             f"{escape(self.res.manifest.get('title', ''))} · {escape(self.L('base_year'))}"
-            f" {self.base_year}</p>"
+            f" {self.base_year}</p><p class='ipbench-method'>{escape(self.L('method'))}: "
+            f"{escape(self.method_text())}</p>"
         )
+
+    def method_text(self) -> str:
+        """Normalization · weighting (as recorded by the weights step) · aggregation."""
+        w = self.res["weights"]
+        weighting = str(w["method"].iloc[0]) if "method" in w and len(w) else "–"
+        return (f"{self.L('normalization')} {self.p['normalization']['method']} · "
+                f"{self.L('weighting')} {weighting} · "
+                f"{self.L('aggregation')} {self.p['aggregation']['method']}")
 
     def _ranking(self) -> pd.DataFrame:
         rank = self.res.ranking(self.base_year)
@@ -262,8 +271,14 @@ class _Base:
         from ipbench import maps
 
         parent = self.p["scope"].get("reference") or self.res["regions"]["parent_code"].dropna().iloc[0]
+        names: bool | dict[str, str] = True
+        if self.lang == "en":  # English names of the regions the dimension knows
+            r = self.res["regions"]
+            names = {str(c): str(n) for c, n in zip(r["region_code"], r["name_en"], strict=True)
+                     if isinstance(n, str) and n}
         fig = maps.choropleth(values, parent_code=parent, highlight=highlight, title=title,
-                              show_values=True)
+                              show_values=True, names=names,
+                              lang="en" if self.lang == "en" else None)
         plt.close(fig)
         return figure_html(fig, self.L("map"), title)
 
@@ -306,7 +321,23 @@ class OverviewView(_Base):
         a["element"] = a["element"].map(lambda e: self.subsystem_name(e) if e != "CR" else e)
         t = table_html(a.rename(columns={"element": self.L("element"),
                                          "group": self.L("group")}), "ipbench-ahp", digits=4)
-        return section(self.L("ahp"), t)
+        return section(self.L("ahp"), self.ahp_notes() + t.html)
+
+    def ahp_notes(self) -> str:
+        """How the judgments were aggregated, the CR threshold, and one warning per matrix
+        (each expert's, AIJ's aggregated one) whose CR exceeds it (Saaty: CR <= 0.1)."""
+        spec = self.p["weighting"]["ahp"]
+        limit = float(spec.get("cr_threshold", 0.1))
+        cr = self.res["ahp"].set_index("element").loc["CR"]
+        how = self.L("ahp_" + str(spec.get("method", "aij")))
+        parts = [f"<p>{escape(how)} · {escape(self.L('cr_threshold'))} {limit:g}</p>"]
+        for who, value in cr.items():
+            if pd.notna(value) and float(value) > limit:
+                name = self.L("group") if who == "group" else str(who)
+                text = self.L("cr_warning").format(who=name, cr=float(value), limit=limit)
+                parts.append(f"<p class='ipbench-warning' style='color:#a40000;font-weight:bold'>"
+                             f"{escape(text)}</p>")
+        return "".join(parts)
 
     def coupling_table(self) -> HTML:
         return section(self.L("coupling"), table_html(self.coupling_rows(), "ipbench-coupling"))
@@ -477,6 +508,12 @@ class OverviewView(_Base):
         rr = RankRobustness(stats, None, None, pd.DataFrame(), pd.DataFrame(), pd.Series(dtype=float), {})
         fig = plot_rank_intervals(rr)
         plt.close(fig)
+        ax = fig.axes[0]  # relabel in the report's language; legend above the plot, where it
+        handles, _ = ax.get_legend_handles_labels()  # cannot hide the last ranks
+        ax.legend(handles, [self.L(k) for k in ("range_5_95", "median_short", "nominal_short")],
+                  loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
+                  frameon=False)
+        ax.set_xlabel(self.L("rank_axis"))
         parts = [self._say("robustness_sentences"), t, self._fig(fig, self.L("robustness"))]
         if "robustness_sensitivity" in self.res:
             s = self.res["robustness_sensitivity"].copy()
@@ -588,9 +625,13 @@ class RegionView(_Base):
                                                       "ipbench-matching"))
 
     def trends(self) -> Any:
+        from matplotlib.ticker import MaxNLocator
+
         comp = self.res["composite"]
         me = comp[comp["region_code"] == self.code].sort_values("year")
-        mean = comp.groupby("year")["score"].mean()
+        peers = [str(x) for x in (self.p["scope"].get("peer_group") or comp["region_code"].unique())]
+        mean = comp[comp["region_code"].isin(peers)].groupby("year")["score"].mean()
+        n_regions = comp["region_code"].nunique()
         fig = _figure(10, 3.4)
         ax, ax2, ax3 = fig.subplots(1, 3)
         c = self.res["coupling"]
@@ -606,10 +647,10 @@ class RegionView(_Base):
         ax.set_title(self.L("score"))
         ax.legend()
         ax2.plot(me["year"], me["rank"], marker="o", color="tab:red")
-        ax2.invert_yaxis()
-        ax2.set_title(self.L("rank"))
+        ax2.set_ylim(n_regions + 0.5, 0.5)  # whole range 1..n, best on top, whole ranks only
+        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax2.set_title(f"{self.L('rank')} (1–{n_regions})")
         ax.legend(fontsize=8)
-        ax2.yaxis.get_major_locator().set_params(integer=True)
         return figure_html(fig, self.L("trends"))
 
     def map(self) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipbench.reports.labels import LABELS, bilingual
+from ipbench.reports.labels import LABELS, bilingual, bilingual_pair
 from ipbench.runfolder import Results
 
 #: sheet name → (table, columns to keep or None for all)
@@ -54,12 +54,31 @@ GUIDANCE_FILES = {"guidance_industries": "guidance.xlsx",
                   "guidance_regions": "guidance_regions.xlsx"}
 
 
-def _header(col: str, names: dict[str, tuple[str, str]]) -> str:
+#: columns whose code means something else in one table (table → column → label key)
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "situation_shares": {"ip": "ip_measure", "industry": "industry_measure"},
+    "intensive_industries": {"intensive": "is_intensive"},
+    "intensive_regions": {"intensive": "is_intensive"},
+    "intensive_region_industry": {"intensive": "is_intensive"},
+    "guidance_industries": {"unit": "unit_code"},
+    "guidance_regions": {"unit": "unit_code"},
+    "coupling": {"grade": "grade_no"},
+    "catalogue": {"code": "indicator_code"},
+}
+
+#: tables whose columns are indicator or subsystem codes (named by the catalogue, with units)
+NAMED_COLUMNS = {"indicators", "subindices", "normalized"}
+
+
+def _header(col: str, names: dict[str, tuple[str, str]], lang: str = "zh",
+            table: str = "") -> str:
+    col = COLUMN_LABELS.get(table, {}).get(col, col)
+    if table in NAMED_COLUMNS and col in names:  # indicator/subsystem codes: catalogue names
+        return bilingual_pair(*names[col], lang=lang)
     if col in LABELS:
-        return bilingual(col)
+        return bilingual(col, lang)
     if col in names:
-        zh, en = names[col]
-        return f"{zh} / {en}"
+        return bilingual_pair(*names[col], lang=lang)
     return col
 
 
@@ -74,7 +93,8 @@ def write_workbook(res: Results, path: str | Path) -> Path:
                   "grade_zh": ("协调等级", "Grade (zh)"), "grade_en": ("协调等级(英文)", "Grade"),
                   "type_zh": ("发展类型", "Type (zh)"), "type_en": ("发展类型(英文)", "Type"),
                   "a": ("子系统1", "Subsystem 1"), "b": ("子系统2", "Subsystem 2")})
-    regions = res["regions"].set_index("region_code")["name_zh"]
+    regions = res["regions"].set_index("region_code")
+    lang = res.lang
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -82,7 +102,7 @@ def write_workbook(res: Results, path: str | Path) -> Path:
         with pd.ExcelWriter(tmp, engine="xlsxwriter") as xw:
             for sheet, table in SHEETS.items():
                 if table is None:
-                    df = _sentences(res)
+                    df = _sentences(res, lang)
                     if df is None:
                         continue
                 elif table not in res:
@@ -90,9 +110,12 @@ def write_workbook(res: Results, path: str | Path) -> Path:
                 else:
                     df = res[table].copy()
                 if "region_code" in df.columns:
-                    df.insert(df.columns.get_loc("region_code") + 1, "name_zh",
-                              df["region_code"].map(regions))
-                df.columns = [_header(str(c), names) for c in df.columns]
+                    at = df.columns.get_loc("region_code") + 1
+                    # English reports: the English name first, then the Chinese one
+                    for col in ("name_zh", "name_en") if lang == "en" else ("name_zh",):
+                        if col not in df.columns:
+                            df.insert(at, col, df["region_code"].map(regions[col]))
+                df.columns = [_header(str(c), names, lang, table or "") for c in df.columns]
                 df.to_excel(xw, sheet_name=sheet, index=False)
                 xw.sheets[sheet].set_column(0, len(df.columns) - 1, 16)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; published pages must be readable
@@ -104,14 +127,15 @@ def write_workbook(res: Results, path: str | Path) -> Path:
     return path
 
 
-def _sentences(res: Results) -> pd.DataFrame | None:
+def _sentences(res: Results, lang: str = "zh") -> pd.DataFrame | None:
     frames = [res[t].assign(step=t.removesuffix("_sentences")) for t in SENTENCES if t in res]
     if not frames:
         return None
     df = pd.concat(frames, ignore_index=True)
-    return df[["step", "unit", "topic", "zh", "en"]].rename(
-        columns={"step": "步骤 / Step", "unit": "单元 / Unit", "topic": "主题 / Topic",
-                 "zh": "解读 / Interpretation (zh)", "en": "解读 / Interpretation (en)"})
+    keys = {"step": "step", "unit": "unit_code", "topic": "topic", "zh": "interpretation_zh",
+            "en": "interpretation_en"}
+    order = ["step", "unit", "topic", *(("en", "zh") if lang == "en" else ("zh", "en"))]
+    return df[order].rename(columns={c: bilingual(keys[c], lang) for c in order})
 
 
 def write_guidance(res: Results, folder: str | Path) -> list[Path]:
@@ -130,7 +154,7 @@ def write_guidance(res: Results, folder: str | Path) -> list[Path]:
         cat = res[table].set_index("unit")
         cat = cat[[c for c in cat.columns if c in HEADERS]]
         f = write_catalogue_xlsx(cat, Path(folder) / name,
-                                 title=f"{title} · 知识产权导向目录 IP guidance catalogue",
+                                 title=f"{title} · {bilingual('guidance_title', res.lang)}",
                                  demo=res.is_demo)
         os.chmod(f, 0o644)
         out.append(f)
