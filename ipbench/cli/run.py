@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ipbench.errors import IpbenchError
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """One plain line per warning on the terminal (no source file and code line)."""
+    typer.echo(f"warning: {message}", err=True)
 
 
 def run(
@@ -25,8 +31,10 @@ def run(
     from ipbench.reports.runner import run as run_reports
 
     try:
-        summary = run_reports(params, only=only or None, jobs=jobs or None, force=force,
-                              progress=not quiet)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            summary = run_reports(params, only=only or None, jobs=jobs or None, force=force,
+                                  progress=not quiet)
     except (IpbenchError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
