@@ -332,6 +332,16 @@ def _ahp_weights(spec: Any, meta: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame
             f"must list every {'subsystem' if by_sub else 'indicator'} once: {sorted(expected)}",
         )
     mats = {e.name: np.array(e.matrix, dtype=float) for e in spec.experts}
+    singles = {e.name: W.ahp(e.matrix, ri=spec.ri, labels=spec.elements, cr_threshold=np.inf)
+               for e in spec.experts}
+    for i, e in enumerate(spec.experts):
+        if spec.strict and singles[e.name].cr > spec.cr_threshold:
+            raise params_error(
+                f"weighting.ahp.experts[{i}].matrix", e.name,
+                f"judgments are inconsistent (CR = {singles[e.name].cr:.4f} >"
+                f" {spec.cr_threshold}); revise them, or set weighting.ahp.strict: false to"
+                " continue with a warning",
+            )
     ew = np.array([e.weight for e in spec.experts], dtype=float)
     group = W.ahp_group(
         mats, method=spec.method, expert_weights=ew / ew.sum(), ri=spec.ri,
@@ -343,7 +353,7 @@ def _ahp_weights(spec: Any, meta: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame
     group_cr = group.aggregate.cr if group.aggregate is not None else np.nan
     table["group"] = [*gw.to_numpy(), group_cr]
     for e in spec.experts:
-        single = W.ahp(e.matrix, ri=spec.ri, labels=spec.elements, cr_threshold=np.inf)
+        single = singles[e.name]
         table[e.name] = [*single.weights.reindex(spec.elements).to_numpy(), single.cr]
     if by_code:
         return gw.reindex(codes).rename("subjective"), table

@@ -234,8 +234,13 @@ def test_inconsistent_expert_warns_with_name_and_cr_and_the_report_says_so():
         assert escape(text) in notes, notes
         assert notes.count("ipbench-warning") == 1  # 专家A, 专家B and the group are fine
     d["weighting"]["ahp"]["strict"] = True
-    from ipbench.errors import InputError
+    from ipbench.errors import ParamsError
 
-    with warnings.catch_warnings(), pytest.raises(InputError, match=r"专家C CR=0\.\d{4}"):
+    # strict: the error names the key path of the expert's matrix, the expert and the CR
+    with warnings.catch_warnings(), pytest.raises(
+        ParamsError,
+        match=rf"weighting\.ahp\.experts\[2\]\.matrix: judgments are inconsistent"
+        rf" \(CR = {expected:.4f} > 0\.1\).*value: '专家C'",
+    ):
         warnings.simplefilter("ignore")
         _weights_stage(d)
