@@ -152,8 +152,6 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
             ind_rows.append({"region_code": code, "industry": "ALL", "year": year, "variable": "从业人员数", "unit": "万人", "value": round(emp_total, 2)})
             ind_rows.append({"region_code": code, "industry": "ALL", "year": year, "variable": "企业数", "unit": "家", "value": round(gdp[k] * 12)})
             weights = {i: INDUSTRIES[i][0] * SPECIAL.get(code, {}).get(i, 1.0) for i in INDUSTRIES}
-            pat_w = {i: weights[i] * INDUSTRIES[i][1] for i in INDUSTRIES}
-            pat_sum = sum(pat_w.values())
             for ind, share in weights.items():
                 va = gdp[k] * share * rng.uniform(0.93, 1.07) * (1 + 0.01 * k * (ind in ("NEW_ENERGY", "ELECTRONICS")))
                 out = va * rng.uniform(3.4, 4.2)
@@ -162,9 +160,9 @@ def generate(seed: int = SEED) -> dict[str, pd.DataFrame]:
                     {"region_code": code, "industry": ind, "year": year, "variable": "总产值", "unit": "亿元", "value": round(out, 2)},
                     {"region_code": code, "industry": ind, "year": year, "variable": "企业数", "unit": "家", "value": max(3, round(out / rng.uniform(2.0, 3.0)))},
                     {"region_code": code, "industry": ind, "year": year, "variable": "从业人员数", "unit": "万人", "value": round(va / rng.uniform(25, 35), 2)},
-                    {"region_code": code, "industry": ind, "year": year, "variable": "发明专利授权量", "unit": "件",
-                     "value": round(g_inv * 0.55 * pat_w[ind] / pat_sum)},
                 ]
+                # invention grants by industry are not in this table: they come from the
+                # patent-record export (scripts/make_demo_patents.py, source demo_patent_records)
     city = pd.DataFrame(rows)
     industry = pd.DataFrame(ind_rows)
     # province = sum of cities; intensity recomputed

@@ -31,20 +31,23 @@ import numpy as np
 import pandas as pd
 
 NOTICE = "# 示例数据 · demo data, not official statistics: synthetic patent export (ipbench scripts/make_demo_patents.py)"
-CITIES = {  # code: (name, weight, {industry: multiplier})
-    "320100": ("南京市", 0.17, {"ELECTRONICS": 2.0, "BIOMED": 1.5, "SMART_EQUIP": 1.2}),
-    "320200": ("无锡市", 0.12, {"ELECTRONICS": 2.0, "NEW_ENERGY": 1.5, "TEXTILE": 1.2}),
-    "320300": ("徐州市", 0.05, {"SMART_EQUIP": 2.5, "NEW_ENERGY": 1.2}),
-    "320400": ("常州市", 0.09, {"NEW_ENERGY": 2.5, "SMART_EQUIP": 1.8, "NEW_MATERIAL": 1.3}),
-    "320500": ("苏州市", 0.25, {"ELECTRONICS": 2.2, "BIOMED": 1.8, "SMART_EQUIP": 1.5, "TEXTILE": 1.3}),
-    "320600": ("南通市", 0.09, {"MARINE": 6.0, "TEXTILE": 3.0, "NEW_MATERIAL": 1.2}),
-    "320700": ("连云港市", 0.02, {"BIOMED": 4.0, "NEW_MATERIAL": 1.5}),
-    "320800": ("淮安市", 0.025, {"NEW_MATERIAL": 2.0, "TEXTILE": 1.2}),
-    "320900": ("盐城市", 0.04, {"NEW_ENERGY": 3.0, "AUTO": 2.0}),
-    "321000": ("扬州市", 0.05, {"MARINE": 2.5, "AUTO": 1.8}),
-    "321100": ("镇江市", 0.04, {"NEW_MATERIAL": 2.5, "MARINE": 1.5}),
-    "321200": ("泰州市", 0.04, {"BIOMED": 3.0, "MARINE": 2.5}),
-    "321300": ("宿迁市", 0.025, {"TEXTILE": 2.5, "NEW_MATERIAL": 1.2}),
+# code: (name, weight, {industry: multiplier}); weights ∝ the demo's invention grants by city
+# (scripts/make_demo_data.py: grants w × invention share 0.12 + 0.5 w), so the export samples
+# every city at about the same rate and location quotients drawn from it are not distorted
+CITIES = {
+    "320100": ("南京市", 0.224, {"ELECTRONICS": 2.0, "BIOMED": 1.5, "SMART_EQUIP": 1.2}),
+    "320200": ("无锡市", 0.110, {"ELECTRONICS": 2.0, "NEW_ENERGY": 1.5, "TEXTILE": 1.2}),
+    "320300": ("徐州市", 0.033, {"SMART_EQUIP": 2.5, "NEW_ENERGY": 1.2}),
+    "320400": ("常州市", 0.076, {"NEW_ENERGY": 2.5, "SMART_EQUIP": 1.8, "NEW_MATERIAL": 1.3}),
+    "320500": ("苏州市", 0.371, {"ELECTRONICS": 2.2, "BIOMED": 1.8, "SMART_EQUIP": 1.5, "TEXTILE": 1.3}),
+    "320600": ("南通市", 0.065, {"MARINE": 6.0, "TEXTILE": 3.0, "NEW_MATERIAL": 1.2}),
+    "320700": ("连云港市", 0.0097, {"BIOMED": 4.0, "NEW_MATERIAL": 1.5}),
+    "320800": ("淮安市", 0.013, {"NEW_MATERIAL": 2.0, "TEXTILE": 1.2}),
+    "320900": ("盐城市", 0.017, {"NEW_ENERGY": 3.0, "AUTO": 2.0}),
+    "321000": ("扬州市", 0.029, {"MARINE": 2.5, "AUTO": 1.8}),
+    "321100": ("镇江市", 0.024, {"NEW_MATERIAL": 2.5, "MARINE": 1.5}),
+    "321200": ("泰州市", 0.021, {"BIOMED": 3.0, "MARINE": 2.5}),
+    "321300": ("宿迁市", 0.0077, {"TEXTILE": 2.5, "NEW_MATERIAL": 1.2}),
 }
 COUNTIES = {  # a few districts/counties per city, incl. names retired since (海门市, 港闸区)
     "320100": ["玄武区", "秦淮区", "鼓楼区", "江宁区", "浦口区", "栖霞区", "雨花台区"],
@@ -205,6 +208,29 @@ def make_records(n: int, seed: int) -> pd.DataFrame:
     return frame
 
 
+README = """# 示例数据 · demo data, not official statistics
+
+Synthetic patent-list export written by `scripts/make_demo_patents.py` (seed 6): ~400,000
+records filed 2008–2024 over Jiangsu's 13 cities, in the CNIPA layout (`--mapping cnipa`).
+Loaded by the source `demo_patent_records` of `data/sources.yaml`; it supplies the
+per-industry patent variables of the demo (e.g. 发明专利授权量 / patent_grant_invention by pilot
+industry in the industry reports).
+
+**The export is a sample.** A full export of a province's patents would be millions of rows;
+this one keeps the repository small: it holds about 7 % of each city's invention grants in
+`demo_patents` (the same rate in every city), so its invention grants in the demo
+industries are about 4–5 % of a city's total, where all pilot
+industries together would plausibly be 20–40 %. Read per-industry *counts* and *intensities*
+(grants per 10,000 employed) as those of the sample; location quotients, shares between cities,
+industry rankings and trends do not depend on a uniform sampling rate.
+"""
+
+
+def write_readme(out: Path) -> None:
+    """The folder's README (the sample caveat)."""
+    (out / "README.md").write_text(README, encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "data/raw/demo_patents"))
@@ -234,6 +260,7 @@ def main() -> None:
     with pd.ExcelWriter(out / "demo_cnipa_extra.xlsx", engine="xlsxwriter") as xw:
         xlsx.to_excel(xw, sheet_name="demo 示例数据", index=False)
         pd.DataFrame({"说明 / note": [NOTICE.lstrip("# ")]}).to_excel(xw, sheet_name="README", index=False)
+    write_readme(out)
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
     print(f"{len(frame):,} records (+{len(dups):,} duplicates in the XLSX) -> {out}")
     for k, v in sorted(sizes.items()):

@@ -49,6 +49,18 @@ def test_demo_patent_records(tmp_path):
     rec = f[f.source == "demo_patent_records"]
     assert len(rec) > 0 and "ALL" not in set(rec.industry_code)
     assert set(f[f.industry_code == "ALL"].source) == {"demo_patents"}
+    # the industry view's patents (invention grants by pilot industry) come from the records
+    # alone, with grants and a stock in force in every year (filings reach back to 2008)
+    for var in ("patent_grant_invention", "patent_inforce_invention"):
+        g = store.facts(variables=[var])
+        per_ind = g[g.industry_code != "ALL"]
+        assert set(per_ind.source) == {"demo_patent_records"}
+        prov = per_ind[per_ind.region_code == "320000"].groupby("year")["value"].sum()
+        assert list(prov.index) == list(range(2016, 2025)) and (prov > 0).all(), var
+        # a sample of the city totals (data/raw/demo_patents/README.md): a few per cent
+        total = g[(g.industry_code == "ALL") & (g.region_code == "320000")].set_index("year")["value"]
+        share = prov / total.reindex(prov.index)
+        assert share.between(0.01, 0.4).all(), (var, share.round(3).to_dict())
 
 
 def test_demo_is_flagged(demo):
@@ -69,6 +81,16 @@ def test_every_file_says_demo():
         enc = "gb18030" if "gbk" in path.name else "utf-8-sig"
         assert "示例数据" in path.read_text(encoding=enc).splitlines()[0]
     assert sum(p.stat().st_size for p in DEMO.iterdir()) < 5_000_000
+    records = REPO / "data" / "raw" / "demo_patents"
+    assert sum(p.stat().st_size for p in records.iterdir()) < 15_000_000
+    assert "sample" in (records / "README.md").read_text(encoding="utf-8")
+
+
+def test_industry_table_has_no_patent_counts(demo):
+    """Per-industry invention grants come from the patent records (demo_patent_records), not
+    from the industry table."""
+    f = demo.facts(variables=["patent_grant_invention"])
+    assert set(f.industry_code) == {"ALL"} and set(f.source) == {"demo_patents"}
 
 
 def test_thirteen_cities_plus_province_all_years(demo):

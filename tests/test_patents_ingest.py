@@ -165,3 +165,42 @@ def test_presets_load_and_variables_match_vocabulary(project_root):
     vocab = yaml.safe_load((project_root / "data/variables.yaml").read_text(encoding="utf-8"))
     for var, unit in UNITS.items():
         assert vocab["variables"][var]["unit"] == unit
+
+
+def test_eight_digit_numbers_spaces_and_type_from_number(tmp_path):
+    """Pre-2003 8-digit numbers keep their own key (not confused with a 12-digit one) and give
+    their type by the 3rd digit; cells padded with spaces (also U+3000) read like clean ones."""
+    a = tmp_path / "a.csv"
+    a.write_text(HEAD
+                 + "CN02123456.7,2002-05-06,,,,H01L21/02,,,320115,,,,\n"  # 8-digit, 3rd digit 1: invention
+                 + "ZL 02 2 23456.8,2002-05-07,,,,H01L21/02,,,320115,,,,\n"  # 3rd digit 2: utility
+                 + "02323456,2002-05-07,,,,,,,,,,,\n"  # design, no region
+                 + " 000002123456 ,\u30002002-05-08 ,,,,H01L21/02,,,,实用新型,,,\n",  # 12-digit
+                 encoding="utf-8")
+    r = run([a], years=[2002])
+    assert r.counts["patents"] == 4 and r.counts["duplicates"] == 0 and len(r.issues) == 0
+    keys = dict(zip(r.unassigned["_row"], r.unassigned["app_key"], strict=True))
+    assert keys == {4: "02323456", 5: "000002123456"}
+    assert value(r.facts, "320100", "ALL", 2002, "patent_app_invention") == 1.0
+    assert value(r.facts, "320100", "ALL", 2002, "patent_app_utility") == 1.0
+    assert value(r.facts, "320100", "ALL", 2002, "patent_app_total") == 2.0
+
+
+def test_row_numbers_survive_a_parallel_read(tmp_path):
+    """Rows are numbered from the order DuckDB appends them; a file large enough for the
+    parallel CSV reader (several row groups) must still report the right row."""
+    import duckdb
+
+    n = 300_000
+    path = tmp_path / "big.csv"
+    duckdb.connect().execute(f"""
+    COPY (SELECT 'CN2023' || CASE WHEN i % 2 = 0 THEN '1' ELSE '2' END
+                 || lpad(CAST(i AS VARCHAR), 7, '0') || '.1' AS 申请号,
+                 CASE WHEN i IN (7, 123457, {n - 2}) THEN 'bad' ELSE '2023-01-05' END AS 申请日,
+                 'H01L21/02' AS 主分类号, '南京市江宁区' AS 地址, '32' AS 国省代码
+          FROM range({n}) t(i)) TO '{path}' (HEADER)""")
+    r = run([path], years=[2023], threads=2)
+    bad = r.issues[r.issues["problem"] == "unparseable date"]
+    assert sorted(bad["_row"]) == [7 + 2, 123457 + 2, n - 2 + 2]  # header = row 1
+    assert r.counts["patents"] == n - 3
+    assert value(r.facts, "320100", "ALL", 2023, "patent_app_invention") == n / 2 - 1

@@ -13,24 +13,29 @@ import ibis
 import pandas as pd
 import pytest
 
-from ipbench.patents.aggregate import facts_expr
+from ipbench.patents.aggregate import (
+    compact_expr,
+    event_weights_expr,
+    facts_expr,
+    facts_from_compact,
+)
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 PATENTS = pd.DataFrame({
-    "app_key": ["p1", "p2", "p3", "p4", "p5", "p6"],
-    "region_code": ["320600", "320600", "320100", "320100", None, "320600"],
-    "ptype": ["invention", "utility", "invention", "design", "invention", "invention"],
-    "filing_year": [2019, 2020, 2020, 2021, 2020, 2015],
-    "grant_year": [2021, 2020, None, 2021, 2022, 2017],
-    "inforce_end": [2039, 2030, None, 2031, 2040, 2022],
-    "ipc_main": ["H01L21/02", "B63B1/00", "D03D15/00", None, "H01L21/02", "A61K31/00"],
-    "n_ipc": [2, 1, 3, 0, 1, 1],
+    "app_key": ["p1", "p2", "p3", "p4", "p5", "p6", "p7"],
+    "region_code": ["320600", "320600", "320100", "320100", None, "320600", "320600"],
+    "ptype": ["invention", "utility", "invention", "design", "invention", "invention", "invention"],
+    "filing_year": [2019, 2020, 2020, 2021, 2020, 2015, 2019],
+    "grant_year": [2021, 2020, None, 2021, 2022, 2017, 2021],
+    "inforce_end": [2039, 2030, None, 2031, 2040, 2022, 2039],
+    "ipc_main": ["H01L21/02", "B63B1/00", "D03D15/00", None, "H01L21/02", "A61K31/00", "H01L21/02"],
+    "n_ipc": [2, 1, 3, 0, 1, 1, 2],
 }).astype({"grant_year": "Int64", "inforce_end": "Int64", "filing_year": "int64", "n_ipc": "int64"})
 PATENT_IPC = pd.DataFrame({
-    "app_key": ["p1", "p1", "p2", "p3", "p3", "p3", "p5", "p6"],
+    "app_key": ["p1", "p1", "p2", "p3", "p3", "p3", "p5", "p6", "p7", "p7"],
     "ipc": ["H01L21/02", "D03D15/00", "B63B1/00", "D03D15/00", "H01M10/0525", "B63B1/00",
-            "H01L21/02", "A61K31/00"],
+            "H01L21/02", "A61K31/00", "H01L21/02", "D03D15/00"],
 })
 EVENTS = pd.DataFrame({
     "app_key": ["p1", "p1", "p2", "p6"],
@@ -45,7 +50,18 @@ LOOKUP = pd.DataFrame({
 YEARS = list(range(2016, 2025))
 
 
-FRAMES = {"patents": PATENTS, "patent_ipc": PATENT_IPC, "events": EVENTS, "lookup": LOOKUP}
+# the same patents in the form the ingest uses: IPC codes per distinct set (ipc_key); p1 and
+# p7 carry the same set (main H01L21/02 + D03D15/00) and the same region and years, so the set
+# form counts them as one group with c = 2
+SET_OF = {"p1": 1, "p2": 2, "p3": 3, "p4": 4, "p5": 5, "p6": 6, "p7": 1}
+PATENTS_SET = PATENTS.assign(ipc_key=PATENTS["app_key"].map(SET_OF).astype("int64"))
+IPC_SETS = PATENTS_SET[["ipc_key", "ipc_main", "n_ipc"]]
+SET_IPC = (PATENT_IPC.assign(ipc_key=PATENT_IPC["app_key"].map(SET_OF).astype("int64"))
+           [["ipc_key", "ipc"]].drop_duplicates(ignore_index=True))
+IPC_SETS = IPC_SETS.drop_duplicates(ignore_index=True)
+
+FRAMES = {"patents": PATENTS, "patent_ipc": PATENT_IPC, "events": EVENTS, "lookup": LOOKUP,
+          "patents_set": PATENTS_SET, "ipc_sets": IPC_SETS, "set_ipc": SET_IPC}
 
 
 def _duckdb():
@@ -56,9 +72,17 @@ def _duckdb():
     return ibis.duckdb.from_connection(raw)
 
 
-def _run(con, policy: str) -> pd.DataFrame:
+def _run(con, policy: str, by_set: bool = False) -> pd.DataFrame:
     t = {name: con.table(f"t_{name}") for name in FRAMES}
-    expr = facts_expr(t["patents"], t["patent_ipc"], t["events"], t["lookup"], policy, YEARS)
+    if by_set:  # as ipbench.patents.ingest does: weights per distinct IPC set
+        args = (t["patents_set"], t["set_ipc"])
+        expr = facts_from_compact(
+            compact_expr(*args, t["lookup"], policy, ipc_sets=t["ipc_sets"]),
+            event_weights_expr(*args, t["events"], t["lookup"], policy, ipc_sets=t["ipc_sets"]),
+            YEARS,
+        )
+    else:
+        expr = facts_expr(t["patents"], t["patent_ipc"], t["events"], t["lookup"], policy, YEARS)
     df = con.execute(expr)
     df["value"] = df["value"].astype(float).round(9)
     df["year"] = df["year"].astype("int64")
@@ -87,8 +111,11 @@ def test_duckdb_and_spark_agree(spark_con, policy):
     spark = _run(spark_con, policy)
     assert len(duck) > 0
     pd.testing.assert_frame_equal(duck, spark, check_dtype=False)
+    # the per-set form used by the ingest gives the same facts on both engines
+    pd.testing.assert_frame_equal(_run(_duckdb(), policy, by_set=True), duck, check_dtype=False)
+    pd.testing.assert_frame_equal(_run(spark_con, policy, by_set=True), duck, check_dtype=False)
     # one hand-checked value: 南通 ELECTRONICS in-force inventions at end-2021 (fractional: p1
-    # has 2 codes → 1/2; main/full: 1)
+    # and p7 have 2 codes each → 1/2 + 1/2; main/full: 1 + 1)
     m = ((duck.region_code == "320600") & (duck.industry_code == "ELECTRONICS")
          & (duck.year == 2021) & (duck.variable == "patent_inforce_invention"))
-    assert float(duck.loc[m, "value"].iloc[0]) == (0.5 if policy == "fractional" else 1.0)
+    assert float(duck.loc[m, "value"].iloc[0]) == (1.0 if policy == "fractional" else 2.0)
