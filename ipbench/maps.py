@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -197,6 +198,21 @@ def _as_code_list(codes: str | int | Iterable[Any] | None) -> list[str]:
     return [_as_code(c, "highlight code") for c in codes]
 
 
+@contextmanager
+def _deferred_draws(canvas: Any) -> Iterator[None]:
+    """Skip ``canvas.draw_idle()`` while the map is assembled.
+
+    GeoPandas' ``plot`` ends with ``draw_idle()``, which on Agg-based backends (inline, PNG)
+    is a full draw with constrained layout; the map calls ``plot`` up to three times and is
+    drawn again when shown or saved, so the early draws only cost time (~0.3 s a map).
+    """
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # back to the class's method
+
+
 def choropleth(
     values: pd.Series,
     parent_code: str | int | None = "320000",
@@ -259,12 +275,13 @@ def choropleth(
 
     regions["value"] = regions["region_code"].map(vals).astype(float)
     has = regions["value"].notna()
-    with mpl.rc_context():
+    with mpl.rc_context(), ExitStack() as stack:
         use_cjk_font()
         if ax is None:
             fig, ax = plt.subplots(figsize=(7.5, 7.0), layout="constrained")
         else:
             fig = ax.figure
+        stack.enter_context(_deferred_draws(fig.canvas))
         handles: list[Any] = []
         if has.any():
             finite = regions.loc[has, "value"]
