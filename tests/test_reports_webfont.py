@@ -6,6 +6,7 @@ import base64
 import io
 import re
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from ipbench.reports.export import external_references
@@ -54,3 +55,27 @@ def test_page_css_routes_jupyterlab_font_variables_to_the_embedded_font():
 
     for var in ("--jp-ui-font-family", "--jp-content-font-family"):
         assert re.search(rf'body \{{[^}}]*{var}: "{FAMILY}"', CSS), var
+
+
+def test_base_font_is_cached_and_rare_characters_fall_back_to_the_full_font(tmp_path, monkeypatch):
+    from ipbench.reports import webfont
+
+    monkeypatch.setenv("IPBENCH_CACHE", str(tmp_path))
+    webfont.base_font.cache_clear()
+    webfont.font_face_css.cache_clear()
+    try:
+        path, covered = webfont.base_font()
+        assert path.is_file() and path.parent.parent == tmp_path
+        assert ord("南") in covered and ord("（") in covered
+        rare = "堃"  # a name character outside GB 2312
+        with pytest.raises(UnicodeEncodeError):
+            rare.encode("gb2312")
+        assert ord(rare) not in covered
+        html = embed_font(f"<html><head></head><body><p>王{rare}（南通）</p></body></html>")
+        cmap = _embedded_font(html).getBestCmap()
+        assert {ord(rare), ord("王"), ord("（")} <= set(cmap)
+        # a second call reuses the file on disk
+        assert webfont.base_font.__wrapped__()[0] == path
+    finally:
+        webfont.base_font.cache_clear()
+        webfont.font_face_css.cache_clear()
