@@ -116,6 +116,9 @@ def test_index_links_every_report_and_states_parameters(demo):
     expected = {p.relative_to(out).as_posix() for p in pages(root) if p.name != "index.html"}
     assert links == expected
     assert "评价参数" in html and "base_year: 2024" in html and "entropy" in html
+    workbooks = set(re.findall(r"href='([^']+\.xlsx)'", html))
+    assert workbooks == {"demo_results.xlsx", "guidance.xlsx", "guidance_regions.xlsx"}
+    assert all((out / name).is_file() for name in workbooks)
 
 
 def test_workbook_has_bilingual_headers(demo):

@@ -83,6 +83,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "error_log": ("详细日志", "Full log"),
     "previous_kept": ("保留上一次成功生成的报告", "The previous good report is kept"),
     "workbook": ("结果工作簿 (Excel)", "Results workbook (Excel)"),
+    "guidance_industries": ("产业导向目录 (Excel)", "Guidance catalogue of industries (Excel)"),
+    "guidance_regions": ("区域导向目录 (Excel)", "Guidance catalogue of regions (Excel)"),
     "not_available": ("暂无数据", "not available"),
     # ---- analyses of the pilots (issue 5)
     "matching_pairs": ("四对匹配关系", "The four matching pairs"),

@@ -53,9 +53,10 @@ def error_page(title: str, message: str, log_file: str, manifest: dict[str, Any]
     return _page(f"{label('error_page', lang)}: {title}", body, lang)
 
 
-def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]], workbook: str | None,
-               params_yaml: str) -> str:
-    """The index: every report linked (with status), the evaluation's parameters."""
+def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
+               downloads: list[tuple[str, str]], params_yaml: str) -> str:
+    """The index: every report linked (with status), the workbooks to download as
+    ``(href, label key)`` pairs, the evaluation's parameters."""
     p = manifest.get("params", {})
     lang = p.get("lang", "zh")
     scope = p.get("scope", {})
@@ -89,8 +90,9 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]], workbook
                    f"{escape(label('error_page', lang))}</a>" if e.get("error_href") else "")
             lis.append(f"<li>{link} <small>({escape(status)})</small>{err}</li>")
         parts.append(f"<h2>{escape(label(kind, lang))}</h2><ul>{''.join(lis)}</ul>")
-    if workbook:
-        parts.append(f"<p><a href='{escape(workbook)}'>{escape(label('workbook', lang))}</a></p>")
+    if downloads:
+        parts.append("<ul>" + "".join(f"<li><a href='{escape(href)}'>{escape(label(key, lang))}</a></li>"
+                                      for href, key in downloads) + "</ul>")
     parts.append(f"<details><summary>{escape(label('parameters', lang))} (YAML)</summary>"
                  f"<pre>{escape(params_yaml)}</pre></details>")
     return _page(f"{manifest.get('title', '')} · {label('index', lang)}", "".join(parts), lang)

@@ -344,7 +344,11 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     every = all_jobs if not only else plan(ev.params, project, run_dir, names, None)
     entries = _index_entries(every, outcomes, out_root)
     index = out_root / "index.html"
-    write_atomic(index, index_page(manifest, entries, workbook.name, dump_yaml(manifest["params"])))
+    from ipbench.reports.workbook import GUIDANCE_FILES
+
+    downloads = [(workbook.name, "workbook")] + [
+        (name, key) for key, name in GUIDANCE_FILES.items() if (out_root / name).is_file()]
+    write_atomic(index, index_page(manifest, entries, downloads, dump_yaml(manifest["params"])))
     order = {(j.kind, j.code): i for i, j in enumerate(all_jobs)}
     outcomes.sort(key=lambda o: order[(o.kind, o.code)])
     return Summary(outcomes, time.perf_counter() - t0, index, run_dir, computed)
