@@ -155,17 +155,14 @@ def _params_error(where: str, errors: list[Any], raw: Any) -> ParamsError:
 
 
 def load_vocabulary(path: str | Path) -> dict[str, dict[str, Any]]:
-    """Read ``data/variables.yaml`` → {variable: {zh, en, unit, kind, group}}."""
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: vocabulary file not found") from None
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("variables"), dict):
-        raise ParamsError(f"{path}: expected a mapping with key 'variables'")
-    return {str(k): dict(v or {}) for k, v in doc["variables"].items()}
+    """Read ``data/variables.yaml`` → {variable: {zh, en, unit, kind, group}}.
+
+    The file is read and validated by :func:`ipbench.data.variables.load_variables`, the one
+    reader of the vocabulary (errors name the file and the variable).
+    """
+    from ipbench.data.variables import load_variables
+
+    return {name: var.model_dump() for name, var in load_variables(path).items()}
 
 
 # names, {name: {unit: ...}} or {name: Variable}, a path to variables.yaml, or an object with a
