@@ -94,14 +94,16 @@ class Evaluation:
     ) -> Evaluation:
         """Read, merge (``extends:``) and validate a params file; nothing is computed yet."""
         path = Path(path)
-        project = project or Project.find(path.resolve().parent)
-        return cls(P.load(path), project, data, source=str(path))
+        params = P.load(path)
+        project = (project or Project.find(path.resolve().parent)).with_dataset(params.data)
+        return cls(params, project, data, source=str(path))
 
     @classmethod
     def from_dict(
         cls, params: dict[str, Any], project: Project | None = None, data: Any = None
     ) -> Evaluation:
-        return cls(P.validate(params), project or Project.find(), data)
+        p = P.validate(params)
+        return cls(p, (project or Project.find()).with_dataset(p.data), data)
 
     def with_params(self, changes: dict[str, Any] | None = None, **sections: Any) -> Evaluation:
         """A new Evaluation with changed params; stages before the first changed step are

@@ -450,6 +450,8 @@ class Params(_Model):
     name: str
     title: str = Field(min_length=1)
     lang: Literal["zh", "en"] = "zh"
+    #: data set (``data/<data>/sources.yaml`` and its own store); None = ``data/sources.yaml``
+    data: str | None = None
     scope: Scope
     indicators: Indicators = Field(default_factory=Indicators)
     treatment: Treatment = Field(default_factory=Treatment)
@@ -475,6 +477,13 @@ class Params(_Model):
                 " letters, digits, '_' or '-' (e.g. demo_ahp)"
             )
         return v
+
+    @field_validator("data")
+    @classmethod
+    def _data(cls, v: str | None) -> str | None:
+        if v is not None and v != "default" and not SLUG_RE.fullmatch(v):
+            raise ValueError(f"{v!r}: name a data set folder under data/ (lower-case, digits, '_', '-')")
+        return None if v == "default" else v
 
     @field_validator("matching")
     @classmethod

@@ -8,6 +8,7 @@ installed from.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,19 +44,44 @@ def find_root(start: str | Path | None = None) -> Path:
     )
 
 
+DATASET_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
 @dataclass(frozen=True)
 class Project:
-    """Paths of one project. Build with :meth:`Project.find` or ``Project(root)``."""
+    """Paths of one project. Build with :meth:`Project.find` or ``Project(root)``.
+
+    A project holds one or more **data sets**, each with its own sources file and store so
+    that, for instance, demo data and real statistics never share a store:
+
+    * the default data set (``dataset=None``): ``data/sources.yaml`` → ``data/ipbench.duckdb``;
+    * a named data set ``NAME``: ``data/NAME/sources.yaml`` → ``data/NAME/ipbench.duckdb``.
+
+    Raw files of every data set live under ``data/raw/`` (paths in a sources file are relative
+    to it). The vocabulary (``variables.yaml``, ``industries.yaml``, ``region_aliases.yaml``) is
+    read from the data set's folder when it has its own copy, else from ``data/``. A params
+    file chooses its data set with the top-level key ``data:``; the CLI with ``--data NAME``.
+    """
 
     root: Path
+    dataset: str | None = None
 
     @classmethod
-    def find(cls, start: str | Path | None = None) -> Project:
-        return cls(find_root(start))
+    def find(cls, start: str | Path | None = None, dataset: str | None = None) -> Project:
+        return cls(find_root(start), dataset_name(dataset))
+
+    def with_dataset(self, dataset: str | None) -> Project:
+        """The same project with data set ``dataset`` (None = the default one)."""
+        return Project(self.root, dataset_name(dataset))
 
     @property
     def data(self) -> Path:
         return self.root / "data"
+
+    @property
+    def dataset_dir(self) -> Path:
+        """Folder of the data set's sources file and store (``data/`` or ``data/NAME/``)."""
+        return self.data if self.dataset is None else self.data / self.dataset
 
     @property
     def raw(self) -> Path:
@@ -64,18 +90,38 @@ class Project:
 
     @property
     def sources(self) -> Path:
-        """Declarative description of the raw files (``data/sources.yaml``)."""
-        return self.data / "sources.yaml"
+        """Declarative description of the raw files (``data/[NAME/]sources.yaml``)."""
+        return self.dataset_dir / "sources.yaml"
+
+    def vocabulary_file(self, name: str) -> Path:
+        """``name`` (e.g. ``industries.yaml``) of the data set, else of the project."""
+        own = self.dataset_dir / name
+        return own if own.is_file() else self.data / name
 
     @property
     def variables(self) -> Path:
         """Vocabulary of known variables (``data/variables.yaml``)."""
-        return self.data / "variables.yaml"
+        return self.vocabulary_file("variables.yaml")
+
+    @property
+    def industries(self) -> Path:
+        """Industry dimension (``data/industries.yaml``)."""
+        return self.vocabulary_file("industries.yaml")
+
+    @property
+    def region_aliases(self) -> Path:
+        """Extra region-name aliases (``data/region_aliases.yaml``, optional)."""
+        return self.vocabulary_file("region_aliases.yaml")
 
     @property
     def store(self) -> Path:
-        """The embedded DuckDB store built from ``data/raw``."""
-        return self.data / "ipbench.duckdb"
+        """The embedded DuckDB store built from the data set's sources."""
+        return self.dataset_dir / "ipbench.duckdb"
+
+    @property
+    def interim(self) -> Path:
+        """Intermediate outputs of the data set (e.g. patent-ingestion issue lists)."""
+        return self.dataset_dir / "interim"
 
     @property
     def runs(self) -> Path:
@@ -98,3 +144,14 @@ class Project:
     @property
     def reports(self) -> Path:
         return self.root / "reports"
+
+
+def dataset_name(name: str | None) -> str | None:
+    """Validate a data-set name (``None`` or ``"default"`` = the default data set)."""
+    if name is None or name == "default":
+        return None
+    if not DATASET_RE.fullmatch(name):
+        raise IpbenchError(
+            f"data set {name!r}: use lower-case letters, digits, '_' or '-' (a folder under data/)"
+        )
+    return name

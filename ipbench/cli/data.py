@@ -16,9 +16,13 @@ app = typer.Typer(
 )
 
 
-def _project() -> Project:
+DataSet = Annotated[str | None, typer.Option(
+    "--data", "-d", help="Data set: data/NAME/sources.yaml with its own store (default: data/sources.yaml).")]
+
+
+def _project(dataset: str | None = None) -> Project:
     try:
-        return Project.find()
+        return Project.find(dataset=dataset)
     except IpbenchError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -31,11 +35,12 @@ def _fmt(v: float) -> str:
 @app.command()
 def build(
     force: Annotated[bool, typer.Option("--force", help="Reload every source, ignoring what is stored.")] = False,
+    data: DataSet = None,
 ) -> None:
     """Load changed sources into the store (incremental; the store is unchanged if any source fails)."""
     from ipbench.data.build import build as run_build
 
-    project = _project()
+    project = _project(data)
     try:
         result = run_build(project, force=force, progress=True)
     except IpbenchError as exc:
@@ -48,11 +53,11 @@ def build(
 
 
 @app.command()
-def check() -> None:
+def check(data: DataSet = None) -> None:
     """Validate every source and print all problems (exit code 1 on errors; warnings pass)."""
     from ipbench.data.build import check as run_check
 
-    project = _project()
+    project = _project(data)
     try:
         report = run_check(project)
     except IpbenchError as exc:
@@ -69,11 +74,12 @@ def show(
     region: Annotated[list[str] | None, typer.Option("--region", "-r", help="Region name or code (repeatable).")] = None,
     year: Annotated[list[int] | None, typer.Option("--year", "-y", help="Year (repeatable).")] = None,
     industry: Annotated[str, typer.Option("--industry", "-i", help="Industry code (ALL = whole economy).")] = "ALL",
+    data: DataSet = None,
 ) -> None:
     """Print VARIABLE as a region × year table with bilingual region names."""
     from ipbench.data.store import Store
 
-    project = _project()
+    project = _project(data)
     try:
         store = Store.open(project)
         facts = store.facts(variables=[variable], regions=region or None, industries=[industry], years=year or None)

@@ -31,8 +31,8 @@ class Vocabulary:
 
     @classmethod
     def from_project(cls, project: Project) -> Vocabulary:
-        aliases = project.data / "region_aliases.yaml"
-        industries_file = project.data / "industries.yaml"
+        aliases = project.region_aliases
+        industries_file = project.industries
         return cls(
             variables=load_variables(project.variables),
             regions=RegionIndex.default(aliases),

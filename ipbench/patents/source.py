@@ -81,7 +81,7 @@ def load_patent_source(
     for label, p in (("concordance", _concordance_path(project, spec)), ("mapping", _mapping_path(project, spec))):
         if not p.is_file():
             return empty, [Problem("error", f"source {spec.id}: {label} file not found", _shown(project, p))]
-    industries = project.data / "industries.yaml"
+    industries = project.industries
     try:
         result = ingest(
             files, mapping=_mapping_path(project, spec), concordance=_concordance_path(project, spec),
@@ -132,7 +132,7 @@ def _vocabulary_problems(facts: pd.DataFrame, spec: PatentRecordsSource, vocab: 
 def _ingest_warnings(project: Project, spec: PatentRecordsSource, result) -> list[Problem]:  # noqa: ANN001
     """Ingest's issues, unassigned counts and notes as warnings; full lists written to
     ``data/interim/patents/<id>_*``."""
-    out_dir = project.data / "interim" / "patents"
+    out_dir = project.interim / "patents"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{spec.id}_summary.txt").write_text(result.summary() + "\n", encoding="utf-8")
     result.issues.to_csv(out_dir / f"{spec.id}_issues.csv", index=False, encoding="utf-8-sig")

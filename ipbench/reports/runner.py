@@ -301,6 +301,7 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     params_file = Path(params_file)
     project = project or Project.find(params_file.resolve().parent)
     ev = Evaluation.from_params(params_file, project, data)
+    project = ev.project  # with the params' data set (its own sources and store)
     try:
         ev.source = str(params_file.resolve().relative_to(project.root))
     except ValueError:
