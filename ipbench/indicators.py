@@ -37,12 +37,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pandas.api.types import union_categoricals
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from ipbench.errors import DataError, InputError, ParamsError
 from ipbench.formula import Formula, FormulaError, ZeroDivisionPolicy, variables_of
+from ipbench.yamlio import load_params_yaml
 
 KEYS: tuple[str, ...] = ("region_code", "industry_code", "year")
 FACT_COLUMNS: tuple[str, ...] = (*KEYS, "variable", "value")
@@ -226,12 +226,9 @@ class Catalogue:
 
     @staticmethod
     def _load_file(path: Path) -> _CatalogueFile:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ParamsError(f"{path}: indicator catalogue not found") from None
-        except yaml.YAMLError as exc:
-            raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+        if not path.exists():
+            raise ParamsError(f"{path}: indicator catalogue not found")
+        raw = load_params_yaml(path)
         if not isinstance(raw, dict):
             raise ParamsError(f"{path}: expected a mapping with key 'indicators'")
         try:

@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from ipbench.errors import ParamsError
+from ipbench.yamlio import load_params_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 REGION_RE = re.compile(r"^[1-9]\d{5}$")
@@ -554,23 +555,25 @@ def read_merged(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any
     if path in _seen:
         chain = " -> ".join(p.name for p in (*_seen, path))
         raise ParamsError(f"{path}: extends: forms a cycle ({chain})")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: parameter file not found") from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not path.is_file() and not path.is_dir():
+        raise ParamsError(f"{path}: parameter file not found")
+    data = load_params_yaml(path)
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ParamsError(f"{path}: the top level must be a mapping of keys, got {type(data).__name__}")
     base_name = data.pop("extends", None)
     if base_name is None:
         return data
-    if not isinstance(base_name, str):
-        raise ParamsError(f"{path}: extends: give one file name, got {base_name!r}")
-    base = read_merged(path.parent / base_name, (*_seen, path))
-    return deep_merge(base, data)
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise ParamsError(f"{path}: extends: give one file name, got a {type(base_name).__name__}")
+    base_path = (path.parent / base_name).resolve()
+    if Path(base_name).is_absolute() or not base_path.is_relative_to(path.parent):
+        raise ParamsError(
+            f"{path}: extends: {base_name!r} is outside the folder of this file; name a file"
+            " beside it (e.g. extends: demo.yaml)"
+        )
+    return deep_merge(read_merged(base_path, (*_seen, path)), data)
 
 
 def load(path: str | Path) -> Params:

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ipbench.data.loaders import norm_label
 from ipbench.errors import DataError
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+from ipbench.yamlio import load_data_yaml
 
 TOTAL = "ALL"
 
@@ -38,7 +36,9 @@ def load_industries(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise DataError("industries file not found", file=path)
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    doc = load_data_yaml(path) or {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("industries") or [], list):
+        raise DataError("expected a top-level 'industries:' list", file=path)
     rows = []
     for i, item in enumerate(doc.get("industries") or []):
         try:

@@ -27,11 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ipbench.errors import DataError
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+from ipbench.yamlio import load_data_yaml
 
 NATIONAL_CODE = "100000"
 LEVELS = {"国": "country", "省": "province", "市": "prefecture", "区县": "county"}
@@ -110,10 +108,15 @@ def national_code_table(db_path: str | None = None) -> pd.DataFrame:
 def read_alias_file(path: str | Path) -> dict:
     """Read an alias YAML (``codes``, ``names``, ``english``); errors name the file."""
     path = Path(path)
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    doc = load_data_yaml(path) or {}
+    if not isinstance(doc, dict):
+        raise DataError("expected a mapping with keys codes, names, english", file=path)
     unknown = set(doc) - {"codes", "names", "english"}
     if unknown:
-        raise DataError(f"unknown key(s) {sorted(unknown)}; allowed: codes, names, english", file=path)
+        raise DataError(f"unknown key(s) {sorted(map(str, unknown))}; allowed: codes, names, english", file=path)
+    for key in ("codes", "names", "english"):
+        if not isinstance(doc.get(key) or {}, dict):
+            raise DataError(f"{key}: expected a mapping", file=path)
     codes = {}
     for old, spec in (doc.get("codes") or {}).items():
         if not isinstance(spec, dict) or "to" not in spec:

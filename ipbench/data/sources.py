@@ -46,7 +46,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -59,8 +58,7 @@ from pydantic import (
 )
 
 from ipbench.errors import DataError
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+from ipbench.yamlio import load_data_yaml
 
 DEFAULT_YEAR_RANGE = (1949, 2100)
 
@@ -292,10 +290,7 @@ def load_sources(path: str | Path) -> SourcesFile:
     path = Path(path)
     if not path.is_file():
         raise DataError("sources file not found (describe the raw files in data/sources.yaml)", file=path)
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(f"not valid YAML: {exc}", file=path) from None
+    doc = load_data_yaml(path) or {}
     if not isinstance(doc, dict):
         raise DataError("expected a mapping with a 'sources:' list", file=path)
     try:

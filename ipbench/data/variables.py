@@ -6,13 +6,11 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ipbench.data.units import UNITS
 from ipbench.errors import DataError
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+from ipbench.yamlio import load_data_yaml
 
 
 class Variable(BaseModel):
@@ -31,13 +29,18 @@ def load_variables(path: str | Path) -> dict[str, Variable]:
     path = Path(path)
     if not path.is_file():
         raise DataError("variables file not found", file=path)
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    doc = load_data_yaml(path) or {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("variables") or {}, dict):
+        raise DataError("expected a top-level 'variables:' mapping (name: {zh, en, unit, kind, group})", file=path)
     out: dict[str, Variable] = {}
     for name, spec in (doc.get("variables") or {}).items():
         try:
             var = Variable.model_validate(spec)
         except ValidationError as exc:
-            raise DataError(f"variables.{name}: {exc.errors()[0]['msg']}", file=path) from None
+            err = exc.errors()[0]
+            sub = "".join(f".{p}" for p in err["loc"])
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            raise DataError(f"variables.{name}{sub}: {msg}", file=path) from None
         if var.unit not in UNITS:
             raise DataError(f"variables.{name}: unknown base unit", file=path, value=var.unit)
         out[str(name)] = var

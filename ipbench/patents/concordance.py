@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ipbench.errors import DataError, ParamsError
+from ipbench.yamlio import load_data_yaml
 
 POLICIES = ("main", "fractional", "full")
 COL_CODE, COL_NAME, COL_IPC = "国民经济行业代码", "国民经济行业名称", "IPC"
@@ -87,7 +87,9 @@ def _canonical_entry(text: str) -> str | None:
 
 def load_pilot_map(industries_yaml: str | Path) -> dict[str, str]:
     """GB/T 4754 code prefix → pilot industry code, from ``data/industries.yaml``."""
-    raw = yaml.safe_load(Path(industries_yaml).read_text(encoding="utf-8")) or {}
+    raw = load_data_yaml(industries_yaml) or {}
+    if not isinstance(raw, dict):
+        raise DataError("expected a top-level 'industries:' list", file=industries_yaml)
     out: dict[str, str] = {}
     for item in raw.get("industries", []):
         for prefix in item.get("gbt4754") or []:

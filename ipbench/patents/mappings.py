@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ipbench.errors import DataError, ParamsError
+from ipbench.yamlio import load_params_yaml
 
 PRESET_DIR = Path(__file__).with_name("presets")
 
@@ -40,8 +39,12 @@ FIELDS: dict[str, str] = {
     "ipc_all": "IPC分类号 / all IPC codes",
     "applicant": "申请人 / applicants",
     "applicant_type": "申请人类型 / applicant type",
+    "applicant_country": "申请人国别 / applicant country",
     "area_code": "国省代码·行政区划代码 / area code",
     "address": "申请人地址 / applicant address",
+    "addr_province": "申请人省份 / applicant province",
+    "addr_city": "申请人地市 / applicant city",
+    "addr_county": "申请人区县 / applicant county",
     "legal_status": "法律状态 / legal status",
     "lapse_date": "失效日 / lapse date",
     "transfer_dates": "转让日 / transfer dates",
@@ -58,10 +61,14 @@ PATENT_TYPES = ("invention", "utility", "design")
 
 _DEFAULT_TYPE_VALUES = {
     "发明": "invention", "发明专利": "invention", "发明申请": "invention",
-    "发明授权": "invention", "发明公开": "invention", "invention": "invention",
+    "发明授权": "invention", "发明公开": "invention", "授权发明": "invention",
+    "发明申请公开": "invention", "invention": "invention",
     "实用新型": "utility", "实用新型专利": "utility", "utility": "utility",
     "外观设计": "design", "外观设计专利": "design", "外观": "design", "design": "design",
 }
+#: Keys a mapping YAML may hold.
+MAPPING_KEYS = {"name", "label", "evidence", "fields", "patent_type_values", "separator",
+                "empty_values", "applicant_type_values", "header_row"}
 
 
 def _norm_header(h: Any) -> str:
@@ -79,6 +86,13 @@ class ColumnMapping:
     separator: str = "[;；,，|]"
     label: str = ""
     evidence: str = ""
+    #: cell texts meaning "empty" in this export (Patsnap writes ``-``), read as NULL
+    empty_values: tuple[str, ...] = ()
+    #: applicant-type cell text → ipbench applicant type (added to
+    #: :data:`ipbench.patents.applicants.TYPE_VALUES`)
+    applicant_type_values: dict[str, str] = field(default_factory=dict)
+    #: spreadsheet row of the header (1 = first row); None = found automatically in XLSX files
+    header_row: int | None = None
 
     def resolve(self, headers: list[str], file: Any = None) -> dict[str, str]:
         """Return ``{canonical field: header in this file}`` for the fields present.
@@ -101,10 +115,14 @@ class ColumnMapping:
                 file=file,
                 column=missing[0],
             )
-        if "area_code" not in out and "address" not in out:
+        if not {"area_code", "address", "addr_province", "addr_city", "addr_county",
+                "applicant_country"} & set(out):
+            wanted = [c for f in ("area_code", "address", "addr_province", "addr_city", "addr_county")
+                      for c in self.fields.get(f, ())]
             raise DataError(
                 f"mapping {self.name!r} finds neither an area-code nor an address column, so no"
-                " record can be given a region",
+                f" record can be given a region; it looks for {wanted}; headers found are"
+                f" {list(headers)[:40]} — name yours in a mapping YAML (fields.address)",
                 file=file,
                 column="area_code/address",
             )
@@ -143,8 +161,10 @@ def load_mapping(spec: str | Path | dict | ColumnMapping | None = None) -> Colum
                 f"mapping {str(spec)!r}: neither a preset ({', '.join(list_presets())}) nor a file"
             )
         where = str(path)
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(raw) - {"name", "label", "evidence", "fields", "patent_type_values", "separator"}
+        raw = load_params_yaml(path) or {}
+        if not isinstance(raw, dict):
+            raise ParamsError(f"{where}: expected a mapping with keys name, fields, …")
+    unknown = set(raw) - MAPPING_KEYS
     if unknown:
         raise ParamsError(f"{where}: unknown key(s) {sorted(unknown)}")
     fields_raw = raw.get("fields") or {}
@@ -166,7 +186,22 @@ def load_mapping(spec: str | Path | dict | ColumnMapping | None = None) -> Colum
         re.compile(sep)
     except re.error as exc:
         raise ParamsError(f"{where}: separator {sep!r} is not a regular expression: {exc}") from exc
+    empties = raw.get("empty_values") or []
+    if isinstance(empties, str):
+        empties = [empties]
+    app_types = {str(k): str(v) for k, v in (raw.get("applicant_type_values") or {}).items()}
+    from ipbench.patents.applicants import APPLICANT_TYPES
+
+    for k, v in app_types.items():
+        if v not in APPLICANT_TYPES:
+            raise ParamsError(f"{where}: applicant_type_values.{k} = {v!r}; use one of {list(APPLICANT_TYPES)}")
+    header_row = raw.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+        raise ParamsError(f"{where}: header_row = {header_row!r}; use the spreadsheet row number (1 = first)")
     return ColumnMapping(
+        empty_values=tuple(str(e) for e in empties),
+        applicant_type_values=app_types,
+        header_row=header_row,
         name=str(raw.get("name") or Path(str(spec)).stem),
         fields=fields_,
         patent_type_values=types,
