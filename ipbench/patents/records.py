@@ -5,8 +5,13 @@ Definitions (documented choices):
 - **Application number** ``app_key``: upper-cased, spaces, dots and a ``CN``/``ZL`` prefix
   removed, then the check character dropped: ``CN202310123456.7`` and ``2023101234567`` both give
   ``202310123456`` (12-digit numbers since 2003; 8-digit before). Rows with the same key, in one
-  file or across files, are **one** patent: the first (file order, then row) is kept, the others
-  are counted as duplicates.
+  file or across files, are **one** patent (an A and a B publication of one invention, or the
+  same record in two exports): they are **merged**, independent of file order — each field
+  comes from a row that has it, rows with a grant preferred, and among them the smallest value
+  (``coalesce(min(f) FILTER (WHERE grant_d IS NOT NULL), min(f))``), so the grant date is the
+  earliest grant date of any row. Transfer/licence/pledge dates come from the row listing the
+  most of each kind (the same event on an A and a B row counts once). The summary reports the
+  applications merged from several rows and the grants taken from another row.
 - **Patent type**: the mapped 专利类型 text, else the kind digit of the number (12-digit: 5th
   digit 1/8 = invention, 2/9 = utility model, 3 = design; 8-digit: 3rd digit).
 - **Grant date**: the grant-date column, else the publication date when the publication number
@@ -15,9 +20,13 @@ Definitions (documented choices):
   and a time suffix. A filing date that is missing or unparseable makes the record malformed
   (its year is unknown): it is reported and excluded from the counts.
 - **IPC codes** are normalised (``H01M 10/0525`` and ``H01M0010/0525`` → ``H01M10/0525``, a
-  version suffix such as ``(2006.01)`` dropped) and must match
+  version suffix such as ``(2006.01)`` or CNIPA's ``(2012.01)I`` dropped) and must match
   ``[A-H]dd[A-Z]`` optionally followed by ``group/subgroup``; others are reported and ignored.
-  The main IPC is the mapped main-IPC column, else the first code listed.
+  The main IPC is the mapped main-IPC column, else the first code listed. Locarno classes
+  (``12-08``, design patents) in an IPC column are recognised and neither reported nor counted.
+- **Empty cells**: a mapping's ``empty_values`` (Patsnap writes ``-``) read as empty.
+- **Address**: the address column, else the province/city/county columns joined (Patsnap
+  州/省 + 地市 + 区县; incoPat 中国申请人地市 + 区县).
 - **Events** (transfer, licence, pledge): each date in the event-date column is one event in its
   year. Where the export has only counts (转让次数 …), the count is put in the grant year, else
   the filing year — an approximation the summary reports.
@@ -43,6 +52,15 @@ IPC_PATTERN = r"^[A-H][0-9]{2}[A-Z]([0-9]{1,4}/[0-9]{2,6})?$"
 GRANT_KINDS = {"B": "invention", "C": "invention", "U": "utility", "Y": "utility", "S": "design", "D": "design"}
 #: Legal-status texts meaning the right has ended (部分无效 = partly invalidated is not).
 LAPSED_PATTERN = "失效|终止|放弃|届满|撤回|驳回|未缴|撤销|(^|[^分])无效"
+#: Legal-status classes (``status_class``), first match wins; NULL when the export has no
+#: status: ``lapsed`` (:data:`LAPSED_PATTERN`), ``pending`` (审中, 实质审查, 公开 without a
+#: grant), ``in_force`` (有效, 授权, 维持, 部分无效 …), else ``other``.
+STATUS_CLASSES = {"in_force": "有效 / in force", "pending": "审中 / pending",
+                  "lapsed": "失效 / lapsed", "other": "其他 / other"}
+PENDING_PATTERN = "审中|实质审查|实审|公开|受理|pending|examination"
+IN_FORCE_PATTERN = "有效|授权|维持|部分无效|active|granted|in force|alive"
+#: Locarno (design) classes written where an IPC is expected: ``12-08``, ``LOC(13)Cl.12-08``
+LOCARNO_PATTERN = r"^(LOC\([0-9]+\)CL\.)?[0-9]{2}-[0-9]{2}$"
 #: 8-digit (pre-2003) keys are stored as KEY8_OFFSET + number, 12-digit keys as the number.
 KEY8_OFFSET = 10**13
 RECORDS = "records"
@@ -54,6 +72,7 @@ RECORD_COLUMNS: dict[str, str] = {
     "filing_bad": "VARCHAR", "pub_bad": "VARCHAR", "grant_bad": "VARCHAR", "lapse_bad": "VARCHAR",
     "ptype": "VARCHAR", "status_lapsed": "BOOLEAN",
     "area_code": "VARCHAR", "address": "VARCHAR", "ipc_main": "VARCHAR", "ipc_all": "VARCHAR",
+    "applicant": "VARCHAR", "applicant_type": "VARCHAR", "country": "VARCHAR", "status_class": "VARCHAR",
     **{c: t for k in EVENT_KINDS for c, t in ((f"{k}_dates", "VARCHAR"), (f"{k}_n", "INTEGER"))},
 }
 
@@ -75,7 +94,7 @@ def _ipc_norm(expr: str) -> str:
     # fast path for codes already clean; else drop spaces (also full-width), a version suffix
     # "(2006.01)", and leading zeros of the group
     s = f"regexp_replace(upper({expr}), '[\\s\u3000]+', '', 'g')"
-    s = f"regexp_replace({s}, '\\([0-9.]+\\)$', '')"
+    s = f"regexp_replace({s}, '\\([0-9.]+\\)[A-Z]?$', '')"
     s = f"regexp_replace({s}, '^([A-H][0-9]{{2}}[A-Z])0*([0-9])', '\\1\\2')"
     clean = "[A-H][0-9]{2}[A-Z]([1-9][0-9]{0,3}/[0-9]{2,6})?"
     return f"CASE WHEN regexp_full_match({expr}, '{clean}') THEN {expr} ELSE {s} END"
@@ -136,6 +155,17 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
         f"{k}_dates, TRY_CAST(regexp_extract({k}_count, '[0-9]+') AS INTEGER) AS {k}_n"
         for k in EVENT_KINDS
     )
+    if mapping.empty_values:
+        empties = ", ".join(f"'{_q(e)}'" for e in mapping.empty_values)
+        repl = ", ".join(f"CASE WHEN trim({f}) IN ({empties}) THEN NULL ELSE {f} END AS {f}" for f in FIELDS)
+        source = f"SELECT * REPLACE ({repl}) FROM ({source})"
+    parts = ", ".join(f"NULLIF(trim({f}), '')" for f in ("addr_province", "addr_city", "addr_county"))
+    address = f"coalesce(address, NULLIF(concat_ws('', {parts}), ''))"
+    status = (f"CASE WHEN legal_status IS NULL OR trim(legal_status) = '' THEN NULL"
+              f" WHEN regexp_matches(legal_status, '{LAPSED_PATTERN}') THEN 'lapsed'"
+              f" WHEN regexp_matches(lower(legal_status), '{PENDING_PATTERN}') THEN 'pending'"
+              f" WHEN regexp_matches(lower(legal_status), '{IN_FORCE_PATTERN}') THEN 'in_force'"
+              " ELSE 'other' END")
     return f"""
     SELECT _file_no, _row, app_key, CASE WHEN app_key IS NULL THEN NULLIF(trim(app_no), '') END AS app_no_bad,
       filing_d,
@@ -144,7 +174,9 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
       {bad['grant_date']} AS grant_bad, {bad['lapse_date']} AS lapse_bad,
       coalesce(CASE trim(patent_type) {types} END, {by_number}) AS ptype,
       regexp_matches(coalesce(legal_status, ''), '{LAPSED_PATTERN}') AS status_lapsed,
-      area_code, address, ipc_main, ipc_all, {events}
+      area_code, {address} AS address, ipc_main, ipc_all,
+      NULLIF(trim(applicant), '') AS applicant, NULLIF(trim(applicant_type), '') AS applicant_type,
+      NULLIF(trim(applicant_country), '') AS country, {status} AS status_class, {events}
     FROM (
       SELECT *, {_app_key('app_no')} AS app_key, {_date('filing_date')} AS filing_d,
         {_date('pub_date')} AS pub_d, {_date('grant_date')} AS grant_d0,
@@ -168,6 +200,7 @@ def build_ipc_sets(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> No
     ``ipc_key, ipc`` (the lists unnested)."""
     sep = _q(mapping.separator)
     valid = IPC_PATTERN[1:-1]
+    loc = LOCARNO_PATTERN[1:-1]
     con.execute(f"""
     CREATE OR REPLACE TABLE ipc_sets AS
     WITH d AS (SELECT DISTINCT ipc_main, ipc_all FROM {RECORDS}),
@@ -184,8 +217,10 @@ def build_ipc_sets(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> No
       END AS ipc_main,
       list_distinct(list_filter(list_concat([ipc_main_n], ipc_all_n),
                     lambda c: regexp_full_match(c, '{valid}'))) AS ipc_list,
-      raw_main IS NOT NULL AND NOT regexp_full_match(ipc_main_n, '{valid}') AS bad_main,
-      list_filter(ipc_all_n, lambda c: NOT regexp_full_match(c, '{valid}')) AS bad_all
+      raw_main IS NOT NULL AND NOT regexp_full_match(ipc_main_n, '{valid}')
+        AND NOT regexp_full_match(ipc_main_n, '{loc}') AS bad_main,
+      list_filter(ipc_all_n, lambda c: NOT regexp_full_match(c, '{valid}')
+        AND NOT regexp_full_match(c, '{loc}')) AS bad_all
     FROM n)
     """)
     con.execute("CREATE OR REPLACE TABLE ipc_codes AS"
@@ -197,22 +232,36 @@ def _events_parsed(sep: str) -> str:
         f"list_transform({_split(f'{k}_dates', sep)}, lambda x: {{'txt': x, 'd': {_date('x')}}})"
         f" AS {k}_parsed" for k in EVENT_KINDS)
     any_ = " OR ".join(f"{k}_dates IS NOT NULL" for k in EVENT_KINDS)
-    return f"SELECT pos, _file, _row, {cols} FROM ({rows_sql()}) WHERE {any_}"
+    return f"SELECT pos, app_key, _file, _row, {cols} FROM ({rows_sql()}) WHERE {any_}"
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """``dups``: keys on more than one usable row, with the position of the row kept (the
-    first: file order, then row) — a hash aggregate over the key, no sort or window."""
+    """``dups``: keys on more than one usable row (``n`` rows, ``keep`` the first position,
+    used only to locate the patent in messages) — a hash aggregate over the key, no sort; and
+    ``merged``: one row per such key, merged field by field (module docstring)."""
     con.execute(f"""
     CREATE OR REPLACE TABLE dups AS
-    SELECT app_key, min(rowid) AS keep, count(*) AS n FROM {RECORDS}
+    SELECT app_key, min(rowid) AS keep, count(*) AS n,
+      count(grant_d) > 0 AND count(grant_d) < count(*) AS grant_elsewhere FROM {RECORDS}
     WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key HAVING count(*) > 1
+    """)
+    fields = [c for c in RECORD_COLUMNS if c not in ("_file_no", "_row", "app_key", "grant_d")]
+    pick = ",\n      ".join(
+        f"coalesce(min(r.{c}) FILTER (WHERE r.grant_d IS NOT NULL), min(r.{c})) AS {c}" for c in fields)
+    con.execute(f"""
+    CREATE OR REPLACE TABLE merged AS
+    SELECT arg_min(r._file_no, r.rowid) AS _file_no, arg_min(r._row, r.rowid) AS _row, r.app_key,
+      {pick}, min(r.grant_d) AS grant_d, min(r.rowid) AS pos
+    FROM {RECORDS} r JOIN dups d ON d.app_key = r.app_key
+    WHERE r.filing_d IS NOT NULL GROUP BY r.app_key
     """)
 
 
 KEPT_SQL = f"""
-    SELECT r.*, r.rowid AS pos FROM {RECORDS} r LEFT JOIN dups d ON d.app_key = r.app_key
-    WHERE r.app_key IS NOT NULL AND r.filing_d IS NOT NULL AND (d.keep IS NULL OR d.keep = r.rowid)
+    SELECT r.*, r.rowid AS pos FROM {RECORDS} r
+    WHERE r.app_key IS NOT NULL AND r.filing_d IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM dups d WHERE d.app_key = r.app_key)
+    UNION ALL BY NAME SELECT * FROM merged
 """
 
 
@@ -260,12 +309,17 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
     CREATE OR REPLACE TEMP TABLE _counts AS SELECT
       count(*) AS n_read,
       count(*) FILTER (WHERE app_key IS NULL OR filing_d IS NULL) AS n_malformed,
-      (SELECT coalesce(sum(n - 1), 0) FROM dups) AS n_duplicates
+      (SELECT coalesce(sum(n - 1), 0) FROM dups) AS n_duplicates,
+      (SELECT count(*) FROM dups) AS n_merged,
+      (SELECT count(*) FILTER (WHERE grant_elsewhere) FROM dups) AS n_grant_elsewhere
     FROM {RECORDS}
     """)
 
 
 def record_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """``read``, ``malformed`` (no usable number or filing date) and ``duplicates``."""
-    n_read, n_bad, n_dup = con.execute("SELECT * FROM _counts").fetchall()[0]
-    return {"read": int(n_read), "malformed": int(n_bad), "duplicates": int(n_dup)}
+    """``read``, ``malformed`` (no usable number or filing date), ``duplicates`` (rows of an
+    application seen on another row), ``merged`` (applications read from several rows) and
+    ``grant_from_other_row`` (merged applications whose grant is on some of their rows only)."""
+    n_read, n_bad, n_dup, n_merged, n_grant = con.execute("SELECT * FROM _counts").fetchall()[0]
+    return {"read": int(n_read), "malformed": int(n_bad), "duplicates": int(n_dup),
+            "merged": int(n_merged), "grant_from_other_row": int(n_grant)}

@@ -12,13 +12,19 @@ thousand strings even for millions of rows), then rolls the result up to the out
 
 1. an area code is usable when it has 6 digits (12-digit codes are cut to 6) below province
    level (``XX0000`` is too coarse, e.g. CNIPA's 2-digit 国省代码) and ``resolve_code`` knows it;
-2. otherwise the address is parsed (cpca by default, on distinct addresses);
+2. otherwise the address is parsed (cpca by default, on distinct addresses); a county name
+   retired in a merger (吴江市, 大丰市, 金坛市, 姜堰市, 溧水县, 高淳县, 海门市 … — the names of
+   the alias table ``ipbench/data/region_aliases.yaml``) that the parser does not know gives
+   its successor's code (:func:`retired_names`);
    A code the table does not know (a county code retired in a merger, e.g. 320602) still
    counts in its prefecture when the prefecture code is known and ``level`` is not county;
 3. the region is rolled up to ``level`` (prefecture: ``XXYY00``; 省直辖县级 codes ``XX90ZZ``
    stay themselves) and checked against ``scope`` (a code prefix such as ``"32"``).
 
-Records that get no region are **kept** with one reason from :data:`REASONS`.
+Records that get no region are **kept** with one reason from :data:`REASONS`. Applicants in
+Hong Kong, Macao or Taiwan (area code 81/82/71, or an address or country naming them) and
+foreign applicants (:mod:`ipbench.patents.applicants`) are their own classes, not
+``province_only``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ REASONS: dict[str, str] = {
     "address_not_parsed": "地址无法解析 / address not parsed",
     "province_only": "仅能定位到省 / only the province is known",
     "outside_scope": "不在研究范围内 / outside the regions studied",
+    "hk_macao_taiwan": "港澳台申请人 / applicant in Hong Kong, Macao or Taiwan",
+    "foreign": "国外申请人 / foreign applicant",
 }
 LEVELS = ("county", "prefecture", "province")
 
@@ -67,6 +75,68 @@ def _cpca_codes() -> frozenset[str]:
         for line in fh:
             codes.add(line.split(",", 1)[0][:6])
     return frozenset(codes) | frozenset(FALLBACK_ALIASES.values())
+
+
+@lru_cache(maxsize=1)
+def retired_names() -> dict[str, str]:
+    """Retired county-level names → current code, from the alias table's ``codes`` entries
+    (``320584: {to: 320509, name: 吴江市}``), else :data:`FALLBACK_NAMES`."""
+    out = dict(FALLBACK_NAMES)
+    try:
+        import yaml
+
+        path = Path(__file__).resolve().parents[1] / "data" / "region_aliases.yaml"
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for spec in (doc.get("codes") or {}).values():
+            if isinstance(spec, dict) and spec.get("name") and spec.get("to"):
+                out[str(spec["name"])] = str(spec["to"])
+    except (OSError, ValueError):  # the fallback names are documented
+        pass
+    return out
+
+
+FALLBACK_NAMES: dict[str, str] = {
+    "海门市": "320614", "大丰市": "320904", "金坛市": "320413", "吴江市": "320509",
+    "姜堰市": "321204", "溧水县": "320117", "高淳县": "320118",
+}
+
+
+def _retired_in(text: str, found: str | None) -> str | None:
+    """The successor code of a retired name in ``text`` (used where the parser found nothing
+    finer than a prefecture: the literal county name is stronger evidence than a guess such as
+    cpca's 高淳县 → 重庆), else None. Where the parser found a province or prefecture the name
+    must lie in it, or the text must not name that province/prefecture."""
+    for name, code in retired_names().items():
+        if name in text:
+            if found is None or code.startswith(found[:2] if found.endswith("0000") else found[:4]):
+                return code
+            if not _names_region(text, found):
+                return code
+    return None
+
+
+def _names_region(text: str, code: str) -> bool:
+    try:
+        import cpca
+
+        path = Path(cpca.__file__).with_name("resources") / "adcodes.csv"
+    except ImportError:  # pragma: no cover
+        return False
+    return any(n and n in text for n in _names_of(str(path)).get(code, ()))
+
+
+@lru_cache(maxsize=1)
+def _names_of(path: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    with open(path, encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            parts = line.rstrip("\n").split(",")
+            if len(parts) >= 2:
+                name = parts[1]
+                short = name.removesuffix("市").removesuffix("省")
+                out[parts[0][:6]] = tuple(n for n in (name, short) if len(n) >= 2)  # not 县
+    return out
 
 
 def fallback_resolve_code(code: str) -> str | None:
@@ -161,6 +231,9 @@ class RegionAssigner:
         for raw in dict.fromkeys(raw_codes):
             code = normalise_code(raw)
             digits = "".join(_DIGITS.findall(str(raw).split(".")[0]))
+            if digits[:2] in ("81", "82", "71") and len(digits) in (2, 6, 12):
+                out[raw] = (None, "hk_macao_taiwan")
+                continue
             if (code and code.endswith("0000")) or len(digits) == 2:
                 out[raw] = (None, "province_only")
                 continue
@@ -193,6 +266,8 @@ class RegionAssigner:
             c = by_head[heads[a]]
             if a in full and _precision(full[a]) > _precision(c):
                 c = full[a]
+            if _precision(c) < 3:
+                c = _retired_in(heads[a], c) or c
             out[a] = (self.resolve_code(c) or c) if c else None
         return out
 
