@@ -35,9 +35,11 @@ from ipbench.patents.aggregate import (
     compact_expr,
     event_weights_expr,
     facts_from_compact,
+    industry_weights,
 )
+from ipbench.patents.applicants import HMT_CODES, origin_from_address, origin_from_country, type_sql
 from ipbench.patents.concordance import POLICIES, Concordance, read_concordance
-from ipbench.patents.mappings import ColumnMapping, load_mapping
+from ipbench.patents.mappings import EVENT_KINDS, ColumnMapping, load_mapping
 from ipbench.patents.readers import FileRead, read_exports
 from ipbench.patents.records import (
     LAPSED_PATTERN,
@@ -48,6 +50,10 @@ from ipbench.patents.records import (
     rows_sql,
 )
 from ipbench.patents.regions import REASONS, RegionAssigner, default_assigner
+from ipbench.patents.tables import landscape_exprs
+
+ENGINES = ("duckdb", "spark")
+EVENT_VARIABLES = {"transfer": "patent_transfer", "licence": "patent_licence", "pledge": "patent_pledge"}
 
 FACT_COLUMNS = ["region_code", "industry_code", "year", "variable", "value", "unit", "source"]
 __all__ = ["FACT_COLUMNS", "LAPSED_PATTERN", "IngestResult", "ingest"]
@@ -74,6 +80,9 @@ class IngestResult:
     policy: str
     seconds: float
     notes: list[str] = field(default_factory=list)
+    #: applicant-level and landscape tables (:mod:`ipbench.patents.tables`)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    engine: str = "duckdb"
 
     def errors(self, limit: int = 20) -> list[DataError]:
         """The first ``limit`` issues as :class:`DataError` objects (file, row, column, value)."""
@@ -90,12 +99,17 @@ class IngestResult:
             f"读取 read: {c['read']:,} rows from {len(self.files)} file(s)",
             f"格式错误 malformed (no usable application number or filing date): {c['malformed']:,}",
             f"重复 duplicates (same application number, counted once): {c['duplicates']:,}",
+            f"  合并 merged: {c.get('merged', 0):,} application(s) read from several rows,"
+            f" {c.get('grant_from_other_row', 0):,} with the grant taken from another row",
             f"专利 patents: {c['patents']:,}",
             f"已定位 assigned to a region: {c['assigned']:,}",
             f"未定位 unassigned: {c['unassigned']:,}",
         ]
         for reason, n in sorted(self.unassigned_by_reason.items(), key=lambda kv: -kv[1]):
             lines.append(f"  - {reason} ({REASONS.get(reason, reason)}): {n:,}")
+        for key, label in (("hk_macao_taiwan", "港澳台 Hong Kong/Macao/Taiwan applicants"),
+                           ("foreign", "国外 foreign applicants")):
+            lines.append(f"{label}: {c.get(key, 0):,}")
         lines += [
             f"无有效IPC no valid IPC code (counted in ALL only): {c['no_valid_ipc']:,}",
             f"不属任何目标产业 in no target industry under '{self.policy}': {c['no_industry']:,}",
@@ -126,42 +140,71 @@ def _load_concordance(concordance, target, industries_yaml) -> Concordance:
     )
 
 
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register(f"{name}_frame", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+    con.unregister(f"{name}_frame")
+
+
 def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> None:
-    """``_code_map`` (distinct area codes) and ``_addr_map`` (distinct addresses of patents
-    whose code gives no region) → fine code, region at the output level and reason."""
+    """``_code_map`` (distinct area codes), ``_addr_map`` (distinct addresses of patents whose
+    code gives no region) → fine code, region at the output level, reason and origin
+    (:mod:`ipbench.patents.applicants`); ``_country_map`` (distinct country cells) → origin."""
     raw_codes = [r[0] for r in con.execute(
         "SELECT DISTINCT area_code FROM kept WHERE area_code IS NOT NULL").fetchall()]
     code_map = assigner.codes(raw_codes)
-    rows = [(k, fine, why, *(assigner.finish(fine) if fine else (None, None)))
-            for k, (fine, why) in code_map.items()]
-    frame = pd.DataFrame(rows, columns=["area_code", "fine", "code_reason", "region", "fin_reason"],
-                         dtype="string")
-    con.register("_code_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE _code_map AS SELECT * FROM _code_frame")
-    con.unregister("_code_frame")
+    rows = []
+    for k, (fine, why) in code_map.items():
+        digits = "".join(ch for ch in str(k) if ch.isdigit())
+        province = (fine[:2] + "0000") if fine else (digits[:2] + "0000" if why == "province_only" else None)
+        rows.append((k, fine, why, *(assigner.finish(fine) if fine else (None, None)),
+                     HMT_CODES.get(digits[:2]) if why == "hk_macao_taiwan" else None, province))
+    _register(con, "_code_map", pd.DataFrame(
+        rows, columns=["area_code", "fine", "code_reason", "region", "fin_reason", "hmt", "province"],
+        dtype="string"))
     addrs = [r[0] for r in con.execute("""
         SELECT DISTINCT r.address FROM kept r LEFT JOIN _code_map m USING (area_code)
         WHERE r.address IS NOT NULL AND m.fine IS NULL""").fetchall()]
-    addr_map = assigner.addresses(addrs) if addrs else {}
-    rows = [(a, fine, *(assigner.finish(fine) if fine else (None, None))) for a, fine in addr_map.items()]
-    frame = pd.DataFrame(rows, columns=["address", "fine", "region", "fin_reason"], dtype="string")
-    con.register("_addr_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE _addr_map AS SELECT * FROM _addr_frame")
-    con.unregister("_addr_frame")
+    origin = {a: origin_from_address(a) for a in addrs}
+    domestic = [a for a in addrs if origin[a] is None]
+    addr_map = assigner.addresses(domestic) if domestic else {}
+    rows = [(a, fine, *(assigner.finish(fine) if fine else (None, None)), origin[a],
+             fine[:2] + "0000" if fine else None) for a, fine in addr_map.items()]
+    rows += [(a, None, None, None, origin[a], None) for a in addrs if origin[a] is not None]
+    _register(con, "_addr_map", pd.DataFrame(
+        rows, columns=["address", "fine", "region", "fin_reason", "origin", "province"], dtype="string"))
+    countries = [r[0] for r in con.execute(
+        "SELECT DISTINCT country FROM kept WHERE country IS NOT NULL").fetchall()]
+    _register(con, "_country_map", pd.DataFrame(
+        [(c, origin_from_country(c)) for c in countries], columns=["country", "origin"], dtype="string"))
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """``placed`` (one narrow row per patent, with region or reason), the view ``patents``
-    (recognisable type) and ``events`` — one pass over the kept records."""
+    """``placed`` (one narrow row per patent, with region or reason and origin), the view
+    ``patents`` (recognisable type) and ``events`` — one pass over the kept records."""
     con.execute("""
     CREATE OR REPLACE TABLE placed AS
-    SELECT r.app_key, r.pos, coalesce(cm.region, am.region) AS region_code,
+    SELECT app_key, pos,
+      CASE WHEN origin IS NULL OR origin = 'CN' THEN region END AS region_code,
+      CASE WHEN origin IN ('HK', 'MO', 'TW') THEN 'hk_macao_taiwan'
+           WHEN origin IS NOT NULL AND origin <> 'CN' THEN 'foreign'
+           ELSE reason0 END AS reason,
+      origin, CASE WHEN origin = 'CN' THEN province END AS province,
+      * EXCLUDE (app_key, pos, region, reason0, origin, province)
+    FROM (
+    SELECT r.app_key, r.pos, coalesce(cm.region, am.region) AS region,
       CASE WHEN coalesce(cm.region, am.region) IS NOT NULL THEN NULL
            WHEN coalesce(cm.fin_reason, am.fin_reason) IS NOT NULL
              THEN coalesce(cm.fin_reason, am.fin_reason)
            WHEN cm.code_reason IS NOT NULL THEN cm.code_reason
            WHEN r.address IS NOT NULL THEN 'address_not_parsed'
-           ELSE 'no_area_code_or_address' END AS reason,
+           ELSE 'no_area_code_or_address' END AS reason0,
+      CASE WHEN co.origin IS NOT NULL AND co.origin <> 'CN' THEN co.origin
+           WHEN cm.hmt IS NOT NULL THEN cm.hmt
+           WHEN am.origin IS NOT NULL THEN am.origin
+           WHEN coalesce(cm.fine, am.fine, cm.province) IS NOT NULL OR co.origin = 'CN' THEN 'CN'
+           END AS origin,
+      left(coalesce(cm.fine, am.fine, cm.province), 2) || '0000' AS province,
       r.ptype,
       CAST(year(r.filing_d) AS BIGINT) AS filing_year,
       CAST(year(r.grant_d) AS BIGINT) AS grant_year,
@@ -174,49 +217,139 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
                   WHEN r.ptype = 'design' AND r.filing_d >= DATE '2021-06-01' THEN 15
                   ELSE 10 END) AS BIGINT) END AS inforce_end,
       s.ipc_key, s.ipc_main, s.n_ipc,
-      (r.grant_d IS NOT NULL AND r.lapse_d IS NULL AND r.status_lapsed) AS undated_lapse
+      (r.grant_d IS NOT NULL AND r.lapse_d IS NULL AND r.status_lapsed) AS undated_lapse,
+      r.status_class, a.app_set
     FROM kept r
     LEFT JOIN _code_map cm ON cm.area_code = r.area_code
     LEFT JOIN _addr_map am ON am.address = CASE WHEN cm.fine IS NULL THEN r.address END
+    LEFT JOIN _country_map co ON co.country = r.country
     LEFT JOIN ipc_sets s ON s.raw_main IS NOT DISTINCT FROM r.ipc_main
                         AND s.raw_all IS NOT DISTINCT FROM r.ipc_all
+    LEFT JOIN app_cells a ON a.applicant IS NOT DISTINCT FROM r.applicant
+                         AND a.applicant_type IS NOT DISTINCT FROM r.applicant_type
+    )
     """)
     con.execute("CREATE OR REPLACE VIEW patents AS SELECT * FROM placed WHERE ptype IS NOT NULL")
+    # events: per application and kind, the row listing most dated events (an A and a B row
+    # of one application list the same events); counts without dates from the largest count
+    lists = ", ".join(
+        f"max({{'n': len(list_filter({k}_parsed, lambda x: x.d IS NOT NULL)),"
+        f" 'l': list_transform(list_filter({k}_parsed, lambda x: x.d IS NOT NULL), lambda x: x.d)}}).l AS {k}"
+        for k in EVENT_KINDS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _event_lists AS SELECT app_key, {lists}"
+                " FROM event_dates WHERE app_key IS NOT NULL GROUP BY app_key")
+    maxima = ", ".join(f"max({k}_n) AS {k}_n" for k in EVENT_KINDS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _event_counts AS SELECT app_key, {maxima} FROM {RECORDS}"
+                " WHERE app_key IS NOT NULL AND (" + " OR ".join(f"{k}_n > 0" for k in EVENT_KINDS)
+                + ") GROUP BY app_key")
     parts = []
-    counts = ("SELECT p.app_key, r.* FROM placed p JOIN (SELECT rowid AS pos, grant_d, filing_d,"
-              " transfer_dates, licence_dates, pledge_dates, transfer_n, licence_n, pledge_n"
-              f" FROM {RECORDS} WHERE transfer_n > 0 OR licence_n > 0 OR pledge_n > 0) r USING (pos)"
-              " WHERE p.region_code IS NOT NULL")
-    for kind, var in (("transfer", "patent_transfer"), ("licence", "patent_licence"),
-                      ("pledge", "patent_pledge")):
+    for kind, var in EVENT_VARIABLES.items():
         parts.append(f"""
         SELECT app_key, '{var}' AS variable, CAST(year(d) AS BIGINT) AS year, CAST(1 AS BIGINT) AS n,
           FALSE AS from_count
-        FROM (SELECT p.app_key, unnest(list_transform(list_filter(e.{kind}_parsed,
-                lambda x: x.d IS NOT NULL), lambda x: x.d)) AS d
-              FROM placed p JOIN event_dates e USING (pos) WHERE p.region_code IS NOT NULL)
+        FROM (SELECT p.app_key, unnest(e.{kind}) AS d
+              FROM placed p JOIN _event_lists e USING (app_key) WHERE p.region_code IS NOT NULL)
         UNION ALL
-        SELECT app_key, '{var}', CAST(year(coalesce(grant_d, filing_d)) AS BIGINT),
-          CAST({kind}_n AS BIGINT), TRUE
-        FROM ({counts}) c
-        WHERE {kind}_n > 0 AND NOT EXISTS (
-          SELECT 1 FROM event_dates e WHERE e.pos = c.pos
-            AND len(list_filter(e.{kind}_parsed, lambda x: x.d IS NOT NULL)) > 0)""")
+        SELECT p.app_key, '{var}', coalesce(p.grant_year, p.filing_year), CAST(c.{kind}_n AS BIGINT), TRUE
+        FROM placed p JOIN _event_counts c USING (app_key)
+        LEFT JOIN _event_lists e USING (app_key)
+        WHERE p.region_code IS NOT NULL AND c.{kind}_n > 0 AND coalesce(len(e.{kind}), 0) = 0""")
     con.execute("CREATE OR REPLACE TABLE events AS " + " UNION ALL ".join(parts))
 
 
-def _complete(facts: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
-    """Zero rows for every region × industry × year × variable seen, so absence reads 0."""
+def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
+    """``app_cells`` (distinct applicant and type cells → ``app_set``), ``app_sets`` (primary
+    type, number of applicants, 产学研) and ``app_names`` (each named applicant with its type),
+    classified in SQL by :func:`ipbench.patents.applicants.type_sql`."""
+    sep = mapping.separator.replace("'", "''")
+
+    def split(e: str) -> str:
+        return (f"CASE WHEN {e} IS NULL THEN CAST([] AS VARCHAR[]) ELSE list_filter(list_transform("
+                f"regexp_split_to_array({e}, '{sep}'), lambda x: trim(x)), lambda x: x <> '') END")
+
+    con.execute(f"""
+    CREATE OR REPLACE TABLE app_cells AS
+    SELECT CAST(row_number() OVER () AS BIGINT) AS app_set, applicant, applicant_type
+    FROM (SELECT DISTINCT applicant, applicant_type FROM kept WHERE applicant IS NOT NULL)""")
+    kind = type_sql("name", "tcell", mapping.applicant_type_values)
+    con.execute(f"""
+    CREATE OR REPLACE TABLE app_names AS
+    SELECT app_set, i, name AS applicant, {kind} AS applicant_type FROM (
+      SELECT app_set, name, i, CASE WHEN len(types) = len(names) THEN types[i]
+                                    WHEN len(types) = 1 THEN types[1] END AS tcell
+      FROM (SELECT app_set, names, types, unnest(names) AS name,
+                   unnest(generate_series(1, len(names))) AS i
+            FROM (SELECT app_set, {split('applicant')} AS names, {split('applicant_type')} AS types
+                  FROM app_cells)))""")
+    con.execute("""
+    CREATE OR REPLACE TABLE app_sets AS
+    SELECT app_set, arg_min(applicant_type, i) AS primary_type, CAST(count(*) AS BIGINT) AS n_applicants,
+      bool_or(applicant_type IN ('university', 'institute')) AND bool_or(applicant_type = 'enterprise') AS iur
+    FROM app_names GROUP BY app_set""")
+
+
+def _complete(facts: pd.DataFrame, years: Sequence[int], variables: Sequence[str] = tuple(UNITS)
+              ) -> pd.DataFrame:
+    """Zero rows for every region × industry × year × variable counted, so absence reads 0
+    (variables the export has no column for are not in ``variables``: no rows, not zeros)."""
     if facts.empty:
         return facts
     regions = facts["region_code"].unique()
     industries = facts["industry_code"].unique()
     grid = pd.MultiIndex.from_product(
-        [regions, industries, list(years), list(UNITS)],
+        [regions, industries, list(years), list(variables)],
         names=["region_code", "industry_code", "year", "variable"],
     )
     s = facts.set_index(["region_code", "industry_code", "year", "variable"])["value"]
     return s.reindex(grid, fill_value=0.0).reset_index()
+
+
+NARROW = ("patents", "ipc_codes", "ipc_sets", "events", "lookup", "app_sets", "app_names")
+
+
+def _exprs(t: dict, policy: str, years: list[int]) -> tuple:
+    """The facts expression (over materialised ``compact``/``event_values`` or their
+    expressions) and the landscape expressions, on whichever backend ``t`` lives."""
+    sets = t["ipc_sets"].select("ipc_key", "ipc_main", "n_ipc")
+    compact = compact_expr(t["patents"], t["ipc_codes"], t["lookup"], policy, ipc_sets=sets)
+    events = event_weights_expr(t["patents"], t["ipc_codes"], t["events"], t["lookup"], policy,
+                                ipc_sets=sets)
+    weights = industry_weights(sets.rename(app_key="ipc_key"), t["ipc_codes"].rename(app_key="ipc_key"),
+                               t["lookup"], policy, with_all=False).rename(ipc_key="app_key")
+    land = landscape_exprs(t["patents"], t["app_sets"], t["app_names"].select("app_set", "applicant",
+                                                                               "applicant_type"), weights)
+    return compact, events, land
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, policy: str, years: list[int], variables: list[str], *,
+               engine: str, spark: object | None, spark_dir: str | Path | None
+               ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Facts (``variables`` only, completed with zeros) and landscape tables, computed by the
+    same Ibis expressions on DuckDB or on Spark (:func:`ingest`, ``engine``)."""
+    empty = pd.DataFrame(columns=FACT_COLUMNS[:5])
+    if engine == "duckdb":
+        icon = ibis.duckdb.from_connection(con)
+        t = {n: icon.table(n) for n in NARROW}
+        compact, events, land = _exprs(t, policy, years)
+        for name, e in (("compact", compact), ("event_values", events)):
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {ibis.to_sql(e, dialect='duckdb')}")
+        compact, events = icon.table("compact"), icon.table("event_values")
+        return _finish(compact, events, land, years, variables, empty)
+    from ipbench.patents.spark import spark_tables
+
+    with spark_tables(con, NARROW, spark=spark, spark_dir=spark_dir) as t:
+        compact, events, land = _exprs(t, policy, years)
+        return _finish(compact, events, land, years, variables, empty)
+
+
+def _finish(compact, events, land, years, variables, empty):  # noqa: ANN001, ANN202
+    facts = empty
+    if years:
+        expr = facts_from_compact(compact, events, years)
+        expr = expr.filter(expr.year.isin(years) & expr.variable.isin(variables))
+        facts = _complete(expr.to_pandas(), years, variables)
+    tables = {name: e.to_pandas() for name, e in land.items()}
+    return facts, tables
 
 
 def ingest(
@@ -238,6 +371,9 @@ def ingest(
     threads: int | None = None,
     on_step: Callable[[str], None] | None = None,
     on_file: Callable[[FileRead], None] | None = None,
+    engine: str = "duckdb",
+    spark: object | None = None,
+    spark_dir: str | Path | None = None,
 ) -> IngestResult:
     """Ingest patent-list exports into facts rows (``FACT_COLUMNS``).
 
@@ -248,9 +384,18 @@ def ingest(
     first malformed-cell :class:`DataError` instead of collecting issues. ``memory_limit``:
     DuckDB's limit (it spills to disk beyond it; None = DuckDB's default, 80% of RAM);
     ``threads``: DuckDB threads (default: the cores this process may use, for a new connection).
+    ``engine``: where the Ibis aggregation runs — ``duckdb`` (here) or ``spark``: reading and
+    cleaning stay in DuckDB (one machine, spilling to disk), the narrow per-patent tables are
+    written as Parquet to ``spark_dir`` (default: a temporary folder; give a path every Spark
+    executor can read, e.g. ``hdfs://…`` or a shared mount, on a cluster) and the same Ibis
+    expressions run on ``spark`` (a ``SparkSession``; default ``SparkSession.builder
+    .getOrCreate()``, configured the standard way: ``SPARK_REMOTE`` for Spark Connect, or
+    ``spark-submit``/``PYSPARK_SUBMIT_ARGS``/``spark-defaults.conf`` for a master).
     """
     if policy not in POLICIES:
         raise ParamsError(f"counting policy {policy!r}: use one of {POLICIES}")
+    if engine not in ENGINES:
+        raise ParamsError(f"engine {engine!r}: use one of {ENGINES}")
     t0 = time.perf_counter()
     step = on_step or (lambda _s: None)
     mapping = load_mapping(mapping)
@@ -276,6 +421,7 @@ def ingest(
     counts = record_counts(con)
     step("regions")
     _region_maps(con, assigner)
+    _applicant_cells(con, mapping)
     _build_tables(con)
     step("industries")
     codes = [r[0] for r in con.execute("SELECT DISTINCT ipc FROM ipc_codes").fetchall()]
@@ -289,21 +435,12 @@ def ingest(
     years = [int(y) for y in years]
 
     step("aggregate")
-    icon = ibis.duckdb.from_connection(con)
-    facts = pd.DataFrame(columns=FACT_COLUMNS[:5])
-    if years:
-        t = {n: icon.table(n) for n in ("patents", "ipc_codes", "ipc_sets", "events", "lookup")}
-        sets = t["ipc_sets"].select("ipc_key", "ipc_main", "n_ipc")
-        # industry weights per distinct IPC set (not per patent), then one pass over patents
-        for name, e in (
-            ("compact", compact_expr(t["patents"], t["ipc_codes"], t["lookup"], policy, ipc_sets=sets)),
-            ("event_values", event_weights_expr(t["patents"], t["ipc_codes"], t["events"],
-                                                t["lookup"], policy, ipc_sets=sets)),
-        ):
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS {ibis.to_sql(e, dialect='duckdb')}")
-        expr = facts_from_compact(icon.table("compact"), icon.table("event_values"), years)
-        expr = expr.filter(expr.year.isin(years))
-        facts = _complete(expr.execute(), years)
+    kinds = [k for k in EVENT_KINDS
+             if any(f"{k}_dates" in fr.columns or f"{k}_count" in fr.columns for fr in files_read)]
+    variables = [v for v in UNITS if v not in EVENT_VARIABLES.values()
+                 or any(v == EVENT_VARIABLES[k] for k in kinds)]
+    facts, tables = _aggregate(con, policy, years, variables, engine=engine, spark=spark,
+                               spark_dir=spark_dir)
     facts = facts.assign(
         unit=facts["variable"].map(UNITS), source=source,
         year=facts["year"].astype("int64"), value=facts["value"].astype("float64"),
@@ -330,6 +467,8 @@ def ingest(
         "unassigned": int(n_patents - n_assigned), "no_valid_ipc": int(no_ipc),
         "no_industry": int(no_ind), "undated_lapse": int(undated),
         "events_from_counts": int(from_count), "no_patent_type": int(no_type),
+        "hk_macao_taiwan": int(by_reason.get("hk_macao_taiwan", 0)),
+        "foreign": int(by_reason.get("foreign", 0)),
     }
     notes = []
     if undated:
@@ -340,6 +479,17 @@ def ingest(
                      " dates: placed in the grant (else filing) year")
     if no_type:
         notes.append(f"{no_type:,} patents have no recognisable patent type: not counted")
+    absent = [EVENT_VARIABLES[k] for k in EVENT_KINDS if k not in kinds]
+    if absent:
+        notes.append(f"the export has no column for {', '.join(absent)} (neither dates nor counts):"
+                     " no facts for them — unknown, not zero")
+    if not any("legal_status" in fr.columns or "lapse_date" in fr.columns for fr in files_read):
+        notes.append("the export has no legal-status or lapse-date column: every granted patent is"
+                     " counted in force until its term ends (an upper bound of the stock)")
+    if counts.get("merged"):
+        notes.append(f"{counts['merged']:,} application(s) appear on several rows (e.g. A and B"
+                     f" publications) and were merged; {counts['grant_from_other_row']:,} took their"
+                     " grant from another row")
     unassigned = con.execute(f"""
         SELECT {app_key_text('p.app_key')} AS app_key, r._file, r._row, r.area_code, r.address,
           p.reason
@@ -348,5 +498,5 @@ def ingest(
     return IngestResult(
         facts=facts, counts=counts, unassigned_by_reason={k: int(v) for k, v in by_reason.items()},
         issues=issues, unassigned=unassigned, files=files_read, policy=policy,
-        seconds=time.perf_counter() - t0, notes=notes,
+        seconds=time.perf_counter() - t0, notes=notes, tables=tables, engine=engine,
     )
