@@ -14,6 +14,8 @@ from ipbench.data import Store, build
 from ipbench.project import Project
 
 DEMO = REPO / "data" / "raw" / "demo"
+#: the province and its 13 prefecture-level cities (the counties are in test_demo_counties.py)
+CITIES = ["320000", *(f"32{i:02d}00" for i in range(1, 14))]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,7 @@ def test_demo_patent_records(tmp_path):
     )
     store = Store.open(Project(tmp_path))
     src = store.sources().set_index("id")
-    assert src["demo"].all() and len(src) == 5
+    assert src["demo"].all() and len(src) == 6
     f = store.facts(variables=["patent_app_invention"])
     rec = f[f.source == "demo_patent_records"]
     assert len(rec) > 0 and "ALL" not in set(rec.industry_code)
@@ -66,7 +68,7 @@ def test_demo_patent_records(tmp_path):
 def test_demo_is_flagged(demo):
     assert demo.is_demo
     src = demo.sources()
-    assert src["demo"].all() and len(src) == 4
+    assert src["demo"].all() and len(src) == 5  # 4 Jiangsu tables + Nantong's counties
 
 
 def test_every_file_says_demo():
@@ -90,11 +92,12 @@ def test_industry_table_has_no_patent_counts(demo):
     """Per-industry invention grants come from the patent records (demo_patent_records), not
     from the industry table."""
     f = demo.facts(variables=["patent_grant_invention"])
-    assert set(f.industry_code) == {"ALL"} and set(f.source) == {"demo_patents"}
+    assert set(f.industry_code) == {"ALL"} and set(f.source) == {"demo_patents", "demo_nantong_counties"}
 
 
 def test_thirteen_cities_plus_province_all_years(demo):
     f = demo.facts(variables="patent_grant_total")
+    f = f[f.source != "demo_nantong_counties"]  # tests/test_demo_counties.py
     assert set(f.region_code) == {f"32{i:02d}00" for i in range(1, 14)} | {"320000"}
     assert sorted(set(f.year)) == list(range(2016, 2025))
     industries = set(demo.facts(variables="value_added").industry_code)
@@ -104,13 +107,13 @@ def test_thirteen_cities_plus_province_all_years(demo):
 def test_totals_are_sums_of_types_and_cities(demo):
     for kind in ("app", "grant"):
         names = [f"patent_{kind}_{t}" for t in ("total", "invention", "utility", "design")]
-        w = demo.facts(variables=names, industries="ALL").pivot_table(
+        w = demo.facts(variables=names, industries="ALL", regions=CITIES).pivot_table(
             index=["region_code", "year"], columns="variable", values="value"
         )
         assert (w[names[0]] == w[names[1:]].sum(axis=1)).all()
-    g = demo.facts(variables="patent_grant_total").pivot_table(index="year", columns="region_code", values="value")
+    g = demo.facts(variables="patent_grant_total", regions=CITIES).pivot_table(index="year", columns="region_code", values="value")
     assert (g["320000"] == g.drop(columns="320000").sum(axis=1)).all()
-    gdp = demo.facts(variables="gdp").pivot_table(index="year", columns="region_code", values="value")
+    gdp = demo.facts(variables="gdp", regions=CITIES).pivot_table(index="year", columns="region_code", values="value")
     assert (gdp["320000"] - gdp.drop(columns="320000").sum(axis=1)).abs().max() < 1e7  # rounding of 亿元
 
 
