@@ -1,5 +1,5 @@
 # Two commands for a fresh machine (see README):
-#   make demo   set up .venv and build the demo reports
+#   make demo   set up .venv and build the demo reports and the real provincial example
 #   make test   set up .venv (with test tools) and run lint + the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/ipbench run params/demo.yaml
+	$(BIN)/ipbench run params/china_provinces.yaml
 
 test: setup
 	$(BIN)/ruff check ipbench tests bench scripts
