@@ -16,6 +16,7 @@ sections it used (so the log reads like a params file), its outputs and its time
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +38,13 @@ class LogEntry:
     args: dict[str, Any]
     outputs: list[str]
     seconds: float
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {self.step: self.args, "outputs": self.outputs, "seconds": round(self.seconds, 4)}
+        out = {self.step: self.args, "outputs": self.outputs, "seconds": round(self.seconds, 4)}
+        if self.skipped:
+            out["skipped"] = [f"{r['part'] or 'all'}: {r['reason_en']}" for r in self.skipped]
+        return out
 
 
 @dataclass
@@ -117,13 +122,13 @@ class Evaluation:
         from ipbench.steps import STEPS
 
         old, cur = self.params.to_dict(), new_params.to_dict()
-        done = {e.step for e in self.log}
+        done = {e.step: e for e in self.log}
         for step in STEPS:
-            if step.name not in done or any(old.get(s) != cur.get(s) for s in step.sections):
+            if step.name not in done or any(old.get(s) != cur.get(s) for s in step.reads):
                 break
             for name in step.outputs_of(self.stages):
                 new.stages[name] = self.stages[name]
-            new.log.append(next(e for e in self.log if e.step == step.name))
+            new.log.append(done[step.name])
         return new
 
     # ------------------------------------------------------------------ running
@@ -164,30 +169,63 @@ class Evaluation:
         return self.project.runs / self.params.name / self.run_id
 
     def run(self, until: str | None = None) -> Results:
-        """Run every step not yet run (or up to ``until``); return the results."""
-        from ipbench.steps import STEPS, StepContext
+        """Run every step not yet run (or up to ``until``); return the results.
+
+        A step switched off in the params (``<section>.enabled: false``), one whose needed
+        stages are absent, or one that raises :class:`ipbench.steps.Skip` is recorded in the
+        ``skipped`` table (which analysis, what is missing, how to supply it) and the run goes
+        on; parts of a step skipped the same way are recorded too."""
+        from ipbench.steps import STEPS, Skip, StepContext
 
         done = {e.step for e in self.log}
         ctx = StepContext(self.params, self.project, self.source_data, self.stages)
+        sections = self.params.to_dict()
         for step in STEPS:
             if step.name in done:
                 if step.name == until:
                     break
                 continue
             t0 = time.perf_counter()
-            out = step.run(ctx)
+            ctx.notes = []
+            skipped: list[dict[str, str]] = []
+            out: dict[str, Any] = {}
+            absent = [n for n in step.needs if n not in self.stages]
+            if not step.enabled(self.params):
+                skipped.append(Skip(f"switched off ({step.switch}.enabled: false)",
+                                    reason_zh=f"已在参数中关闭（{step.switch}.enabled: false）",
+                                    key=f"{step.switch}.enabled").row(step.name))
+            elif absent:
+                skipped.append(Skip(f"needs {', '.join(absent)}, which an earlier step did not make",
+                                    reason_zh=f"依赖的前序结果 {'、'.join(absent)} 不可用",
+                                    missing=absent).row(step.name))
+            else:
+                try:
+                    out = step.run(ctx)
+                except Skip as note:
+                    skipped.append(note.row(step.name))
+                skipped += [n.row(step.name) for n in ctx.notes]
             self.stages.update(out)
-            args = {s: self.params.to_dict()[s] for s in step.sections}
-            self.log.append(LogEntry(step.name, args, list(out), time.perf_counter() - t0))
+            args = {s: copy.deepcopy(sections.get(s)) for s in step.reads}
+            self.log.append(LogEntry(step.name, args, list(out), time.perf_counter() - t0,
+                                     skipped))
             if step.name == until:
                 break
         self.results_ = self._results()
         return self.results_
 
+    @property
+    def skipped(self) -> pd.DataFrame:
+        """What was skipped and why: step, part, key, missing, reason_zh, reason_en, how."""
+        from ipbench.steps import SKIPPED_COLUMNS
+
+        rows = [r for e in self.log for r in e.skipped]
+        return pd.DataFrame(rows, columns=SKIPPED_COLUMNS).astype("string")
+
     def _results(self) -> Results:
         import datetime as dt
 
         tables = {k: v for k, v in self.stages.items() if isinstance(v, pd.DataFrame)}
+        tables["skipped"] = self.skipped
         manifest = {
             "name": self.params.name,
             "title": self.params.title,

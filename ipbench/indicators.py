@@ -81,6 +81,9 @@ class Indicator(BaseModel):
     formula: str = Field(min_length=1)
     source: str = Field(min_length=1)
     notes: str | None = None
+    #: formula used when the data lack a variable of ``formula`` but hold those of this one
+    #: (e.g. a published ratio such as ``rd_intensity`` where GDP is absent)
+    fallback: str | None = None
 
     @field_validator("code")
     @classmethod

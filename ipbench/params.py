@@ -58,6 +58,8 @@ def _code_str(value: Any) -> Any:
 
 
 def _check_region(value: str) -> str:
+    if value in ("0", "000000"):
+        raise ValueError(f"{value!r} is not a region code: the whole country is 100000 (全国/中国)")
     if not REGION_RE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a region code: use the 6-digit GB/T 2260 code, e.g. 320600"
@@ -164,6 +166,8 @@ class Indicators(_Model):
     select: list[str] | None = None
     exclude: list[str] = Field(default_factory=list)
     hierarchy: dict[str, list[str]] | None = None
+    #: ``strict: true``: an indicator whose variables the data lack is an error, not dropped
+    strict: bool = False
 
     @field_validator("catalogue")
     @classmethod
@@ -357,11 +361,15 @@ class Target(_Model):
 class Situation(_Model):
     """Static situation (``ipbench.analysis.concentration``): shares, Gini/HHI/CR-k and location
     quotients of ``ip`` against ``industry`` and ``population`` (facts variables of the whole
-    economy) across the scope's regions, every year."""
+    economy) across the scope's regions, every year. A variable left out (null) takes its
+    default (patent_grant_invention, value_added, population) when the data hold it, and the
+    part that needs it is skipped with a note when they do not; a variable named here must
+    exist. ``enabled: false`` switches the analysis off."""
 
-    ip: str = "patent_grant_invention"
-    industry: str = "value_added"
-    population: str = "population"
+    enabled: bool = True
+    ip: str | None = None
+    industry: str | None = None
+    population: str | None = None
     k: list[Annotated[int, Field(ge=1)]] = Field(default_factory=lambda: [1, 3, 5], min_length=1)
     points: bool = False
 
@@ -370,11 +378,13 @@ class Dynamics(_Model):
     """Dynamics (``ipbench.analysis.dynamics``): growth and CAGR of ``ip``, ``industry`` and
     ``rd`` between ``start`` and ``end`` (default: the scope's years), the elasticity of ``ip``
     to ``rd`` (log-log OLS, ``alpha``, ``cov_type``) and the centres of gravity of ``ip`` and
-    ``industry``."""
+    ``industry``. Variables left out take their defaults (patent_grant_invention,
+    value_added, rd_expenditure) when the data hold them (see :class:`Situation`)."""
 
-    ip: str = "patent_grant_invention"
-    industry: str = "value_added"
-    rd: str = "rd_expenditure"
+    enabled: bool = True
+    ip: str | None = None
+    industry: str | None = None
+    rd: str | None = None
     start: int | None = None
     end: int | None = None
     alpha: float = Field(0.05, gt=0, lt=1)
@@ -391,6 +401,7 @@ class Quality(_Model):
     """Layout-quality composite (``ipbench.analysis.quality.quality_composite``): ``weights``
     of ``invention_share``, ``patents_per_rd``, ``high_value_per_10k`` (default equal)."""
 
+    enabled: bool = True
     weights: dict[Literal["invention_share", "patents_per_rd", "high_value_per_10k"],
                   Annotated[float, Field(ge=0)]] | None = None
 
@@ -405,8 +416,15 @@ class Quality(_Model):
 class Intensive(_Model):
     """IP-intensive industries and regions (``ipbench.analysis.intensive.ip_intensive``):
     invention-patent grants and employment summed over the ``window`` years ending in the base
-    year; thresholds default to the reference average (see the function)."""
+    year; thresholds default to the reference average (see the function). ``patents``,
+    ``employment``, ``value_added`` and ``gdp`` name the facts variables (defaults
+    patent_grant_invention, employment, value_added, gdp)."""
 
+    enabled: bool = True
+    patents: str | None = None
+    employment: str | None = None
+    value_added: str | None = None
+    gdp: str | None = None
     window: int = Field(3, ge=1, le=20)
     density_threshold: float | None = Field(None, ge=0)
     scale_threshold: float | None = Field(None, ge=0)
@@ -418,11 +436,59 @@ class Guidance(_Model):
     and industry advantages (location quotients; a number, ``mean`` or ``median``), the tie
     ``tolerance`` and ``growth_cut``; growth = CAGR over ``window`` years to the base year."""
 
+    enabled: bool = True
     ip_cut: float | Literal["mean", "median"] = 1.0
     industry_cut: float | Literal["mean", "median"] = 1.0
     tolerance: float = Field(0.05, ge=0)
     growth_cut: float = 0.0
     window: int = Field(3, ge=1, le=20)
+
+
+class Industry(_Model):
+    """Industry profile (per industry × region × year): ``patents``, ``value_added`` and
+    ``employment`` facts (defaults patent_grant_invention, value_added, employment), location
+    quotients and share matching (``ipbench.matching``)."""
+
+    enabled: bool = True
+    patents: str | None = None
+    value_added: str | None = None
+    employment: str | None = None
+
+
+class Peers(_Model):
+    """Peer groups (``ipbench.analysis.peers``), one per region:
+
+    * ``rule: explicit`` — ``groups`` maps a region code to its peers (regions without an entry
+      use ``scope.peer_group``, else every region);
+    * ``rule: same_parent`` — regions with the same parent (province, prefecture);
+    * ``rule: nearest`` — the ``k`` regions nearest by the facts variable ``by`` in the base year.
+
+    Comparisons with ``scope.reference`` use intensities as they are and, for counts and
+    amounts, the reference's average per sub-unit (its total ÷ its number of sub-units).
+    Without ``rule``: ``explicit`` when ``groups`` or ``scope.peer_group`` are given, else
+    ``same_parent``."""
+
+    enabled: bool = True
+    rule: Literal["explicit", "same_parent", "nearest"] | None = None
+    groups: dict[RegionCode, list[RegionCode]] = Field(default_factory=dict)
+    k: int = Field(5, ge=1)
+    by: str | None = None
+
+    @model_validator(mode="after")
+    def _rule(self) -> Peers:
+        if self.rule == "nearest" and not self.by:
+            raise _At(".by", "rule 'nearest' needs a facts variable in 'by' (e.g. gdp)")
+        return self
+
+
+class Lagging(_Model):
+    """Stability of the lagging-side call of each matching pair in the base year: the pair is
+    recomputed with outlier treatment on and off × every normalisation of
+    ``robustness.normalisations``; the call is *firm* when at least ``firm_share`` of the
+    variants agree with it."""
+
+    enabled: bool = True
+    firm_share: float = Field(0.8, gt=0.5, le=1)
 
 
 class Robustness(_Model):
@@ -468,6 +534,9 @@ class Params(_Model):
     intensive: Intensive = Field(default_factory=Intensive)
     guidance: Guidance = Field(default_factory=Guidance)
     robustness: Robustness = Field(default_factory=Robustness)
+    industry: Industry = Field(default_factory=Industry)
+    peers: Peers = Field(default_factory=Peers)
+    lagging: Lagging = Field(default_factory=Lagging)
 
     @field_validator("name")
     @classmethod

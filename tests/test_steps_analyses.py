@@ -1,4 +1,4 @@
-"""The analysis steps of issue 5 (ipbench/steps_analysis.py): hand-checked values on tiny
+"""The analysis steps of issue 5 (ipbench/steps/situation.py, dynamics.py, targets.py …): hand-checked values on tiny
 facts tables, the steps inside a full synthetic evaluation, params errors with key paths,
 reproducible robustness, targets."""
 
@@ -16,13 +16,10 @@ from ipbench.evaluation import Evaluation
 from ipbench.params import validate
 from ipbench.project import Project
 from ipbench.steps import StepContext, step_names
-from ipbench.steps_analysis import (
-    INTENSIVE_SHARE,
-    dynamics,
-    prefecture_coordinates,
-    situation,
-    targets,
-)
+from ipbench.steps.dynamics import coordinates, dynamics
+from ipbench.steps.intensive import INTENSIVE_SHARE
+from ipbench.steps.situation import situation
+from ipbench.steps.targets import targets
 
 THREE = REGIONS[:3]
 NAMES = pd.DataFrame({"region_code": THREE, "name_zh": ["甲市", "乙市", "丙市"],
@@ -107,7 +104,7 @@ def test_prefecture_centroids_lie_in_their_city():
 
     from ipbench import maps
 
-    c = prefecture_coordinates(["320600", "320100"], "320000")
+    c = coordinates(["320600", "320100"])
     for code in c.index:
         assert maps.boundary(code).contains(Point(c.at[code, "lon"], c.at[code, "lat"]))
     assert 120.5 < c.at["320600", "lon"] < 121.3 and 31.8 < c.at["320600", "lat"] < 32.4
@@ -148,11 +145,13 @@ def ev():
 
 def test_analysis_steps_run_in_order_and_are_logged(ev):
     names = step_names()
-    assert names[-8:] == ["situation", "dynamics", "quality", "intensive", "peers", "guidance",
-                          "targets", "robustness"]
+    analyses = ["situation", "dynamics", "quality", "intensive", "peers", "guidance", "targets",
+                "robustness"]
+    assert [n for n in names if n in analyses] == analyses
+    assert names.index("situation") > names.index("match")
     log = {e.step: e for e in ev.log}
     assert log["robustness"].args["robustness"]["seed"] == 7
-    for step in names[-8:]:
+    for step in analyses:
         assert f"{step}_sentences" in ev.stages
 
 
@@ -183,7 +182,8 @@ def test_intensive_calls_follow_the_rule(ev):
     f = ev.stages["facts"]
     win = f[f["year"].isin([2020, 2021, 2022]) & f["region_code"].isin(REGIONS)]
     tot = win.pivot_table(index="industry_code", columns="variable", values="value", aggfunc="sum")
-    dens = tot["patent_grant_invention"] / (tot["employment"] / 1e4)
+    # CNIPA rule: grants summed over the window per 10,000 persons of AVERAGE employment
+    dens = tot["patent_grant_invention"] / (tot["employment"] / 3 / 1e4)
     np.testing.assert_allclose(t["density"], dens.loc[t.index])
     assert t["density_threshold"].iloc[0] == pytest.approx(dens["ALL"])  # whole economy
     assert (t["intensive"] == ((t["density"] > dens["ALL"])
@@ -221,7 +221,8 @@ def test_robustness_is_reproducible_and_seeded(ev):
     pd.testing.assert_frame_equal(ev.stages["robustness_ranks"], again.stages["robustness_ranks"])
     other = ev.with_params({"robustness.seed": 8})
     other.run()
-    assert [e.step for e in other.log][-1] == "robustness"
+    rerun = [e.step for e in other.log if all(e is not old for old in ev.log)]
+    assert rerun[0] == "robustness"  # the steps before it are reused
     a, b = ev.stages["robustness_sensitivity"], other.stages["robustness_sensitivity"]
     assert not np.allclose(a["ST"], b["ST"])
 

@@ -27,10 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ipbench.params import INDUSTRY_RE, REGION_RE
-
-KINDS = ("overview", "region", "industry")
-_ONLY = re.compile(r"^(overview|region|industry)(?::([A-Z0-9_]+))?$")
+from ipbench.reports.kinds import KINDS, ONLY_RE
 
 
 @dataclass
@@ -93,17 +90,18 @@ def _file_hash(*paths: Path) -> str:
 def renderer_hash() -> str:
     """Hash of the code that turns a run into pages (views, labels, template, export)."""
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + sorted((here / "templates").rglob("*.*"))
+    files = sorted(here.rglob("*.py")) + sorted((here / "templates").rglob("*.*"))
     return _file_hash(*files)
 
 
 def parse_only(only: list[str] | None) -> list[tuple[str, str | None]]:
     out = []
     for item in only or []:
-        m = _ONLY.fullmatch(item.strip())
+        m = ONLY_RE.fullmatch(item.strip())
         if not m:
             raise ValueError(
-                f"--only {item!r}: use overview, region:<6-digit code> or industry:<CODE>"
+                f"--only {item!r}: use one of {', '.join(KINDS)}, optionally with :<CODE>"
+                " (region:<6-digit code>, industry:<CODE>)"
             )
         out.append((m.group(1), m.group(2)))
     return out
@@ -112,15 +110,9 @@ def parse_only(only: list[str] | None) -> list[tuple[str, str | None]]:
 def safe_output(root: Path, kind: str, code: str) -> Path:
     """The output path of a report; refuses anything that is not a validated code or that
     would resolve outside ``root``."""
-    if kind == "overview":
-        rel = Path("overview.html")
-    elif kind == "region" and REGION_RE.fullmatch(code):
-        rel = Path("regions") / f"{code}.html"
-    elif kind == "industry" and INDUSTRY_RE.fullmatch(code):
-        rel = Path("industries") / f"{code}.html"
-    else:
-        raise ValueError(f"refusing report {kind}:{code!r}: not a validated code")
-    out = (root / rel).resolve()
+    if kind not in KINDS:
+        raise ValueError(f"refusing report {kind}:{code!r}: unknown kind")
+    out = (root / KINDS[kind].output(code)).resolve()
     if root.resolve() not in out.parents:
         raise ValueError(f"refusing to write {out}: outside {root}")
     return out
@@ -132,9 +124,7 @@ def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, st
     nbdir = project.notebooks
     wanted = parse_only(only)
     scope = params.scope
-    targets = [("overview", "overview")]
-    targets += [("region", c) for c in scope.regions]
-    targets += [("industry", c) for c in scope.industries if c != "ALL"]
+    targets = [(k.name, c) for k in KINDS.values() for c in k.codes(scope)]
     if wanted:
         for kind, code in wanted:
             if code is not None and (kind, code) not in targets:
@@ -147,15 +137,14 @@ def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, st
     jobs = []
     for kind, code in targets:
         output = safe_output(out_root, kind, code)
+        spec = KINDS[kind]
         parameters: dict[str, Any] = {"run_dir": str(run_dir)}
-        if kind == "region":
-            parameters["region_code"] = code
-        elif kind == "industry":
-            parameters["industry_code"] = code
+        if spec.parameter:
+            parameters[spec.parameter] = code
         name = names.get(kind, {}).get(code, code)
-        title = (f"{params.title} · {label('overview', lang)}" if kind == "overview"
+        title = (f"{params.title} · {label(kind, lang)}" if spec.pattern is None
                  else f"{name} · {label(kind, lang)} · {params.title}")
-        jobs.append(Job(kind, code, str(nbdir / f"{kind}.ipynb"), str(output), parameters,
+        jobs.append(Job(kind, code, str(nbdir / spec.notebook), str(output), parameters,
                         title))
     return jobs
 
@@ -356,16 +345,11 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 
 
 def _store(project: Any) -> Any:
-    """The data store, rebuilt (incrementally) when a raw file or a YAML is newer than it."""
-    from ipbench.steps import open_store
+    """The data store, brought up to date by the one freshness rule
+    (:func:`ipbench.data.freshness.fresh_store`: content hashes of every input)."""
+    from ipbench.data.freshness import fresh_store
 
-    store = project.store
-    stale = not store.is_file()
-    if not stale:
-        t = store.stat().st_mtime
-        inputs = [project.sources, project.variables, *project.raw.rglob("*")]
-        stale = any(p.is_file() and p.stat().st_mtime > t for p in inputs)
-    return open_store(project, refresh=stale)
+    return fresh_store(project)
 
 
 def _names(dim: Any, lang: str) -> list[str]:
@@ -381,7 +365,7 @@ def _index_entries(jobs: list[Job], outcomes: list[Outcome], out_root: Path) -> 
         err = out.with_suffix(".error.html")
         entries.append({
             "kind": job.kind, "code": job.code,
-            "title": job.title.split(" · ")[0] if job.kind != "overview" else job.title,
+            "title": job.title.split(" · ")[0] if KINDS[job.kind].pattern else job.title,
             "status": status.get((job.kind, job.code),
                                  "failed" if err.is_file() else "cached"),
             "href": os.path.relpath(out, out_root) if out.is_file() else None,
