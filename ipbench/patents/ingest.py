@@ -53,6 +53,7 @@ from ipbench.patents.regions import REASONS, RegionAssigner, default_assigner
 from ipbench.patents.tables import landscape_exprs
 
 ENGINES = ("duckdb", "spark")
+APPLICANT_SEPARATOR = "[;；|]"
 EVENT_VARIABLES = {"transfer": "patent_transfer", "licence": "patent_licence", "pledge": "patent_pledge"}
 
 FACT_COLUMNS = ["region_code", "industry_code", "year", "variable", "value", "unit", "source"]
@@ -261,13 +262,13 @@ def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> 
     """``app_cells`` (distinct applicant and type cells → ``app_set``), ``app_sets`` (primary
     type, number of applicants, 产学研) and ``app_names`` (each named applicant with its type),
     classified in SQL by :func:`ipbench.patents.applicants.type_sql`."""
-    sep = mapping.separator.replace("'", "''")
+    sep = APPLICANT_SEPARATOR  # not commas: "SAMSUNG ELECTRONICS CO., LTD." is one name
 
     def split(e: str) -> str:
         return (f"CASE WHEN {e} IS NULL THEN CAST([] AS VARCHAR[]) ELSE list_filter(list_transform("
                 f"regexp_split_to_array({e}, '{sep}'), lambda x: trim(x)), lambda x: x <> '') END")
 
-    con.execute(f"""
+    con.execute("""
     CREATE OR REPLACE TABLE app_cells AS
     SELECT CAST(row_number() OVER () AS BIGINT) AS app_set, applicant, applicant_type
     FROM (SELECT DISTINCT applicant, applicant_type FROM kept WHERE applicant IS NOT NULL)""")

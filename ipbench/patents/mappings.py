@@ -9,7 +9,10 @@ A mapping is a YAML file (presets in ``ipbench/patents/presets/``, or a user's o
       filing_date: [申请日]
     patent_type_values:          # cell text -> invention | utility | design
       发明: invention
-    separator: "[;；,，|]"       # between several IPC codes / dates in one cell
+    separator: "[;；,，|]"       # between several IPC codes / dates / applicants in one cell
+    empty_values: ["-"]          # cell texts meaning empty (Patsnap)
+    header_row: 2                # XLSX: spreadsheet row of the header (default: found)
+    applicant_type_values: {工矿企业: enterprise}   # type-column text -> applicant type
 
 Header matching ignores surrounding spaces, a UTF-8 BOM and the difference between full-width
 and half-width parentheses (``公开（公告）号`` = ``公开(公告)号``).
@@ -127,6 +130,33 @@ class ColumnMapping:
                 column="area_code/address",
             )
         return out
+
+    def split_header(self, frame: Any, file: Any = None, scan: int = 20) -> tuple[Any, int]:
+        """A sheet read without a header → ``(records with the header row as columns, header's
+        spreadsheet row)``. The header is ``header_row`` when the mapping sets it, else the
+        first of the top ``scan`` rows holding the required fields' headers (exports with a
+        title row above the header); else the first row, and :meth:`resolve` then names
+        the headers it found."""
+        import pandas as pd
+
+        rows = frame.head(scan).fillna("").astype(str).values.tolist()
+        at = 0
+        if self.header_row is not None:
+            at = self.header_row - 1
+        else:
+            wanted = [{_norm_header(c) for c in self.fields.get(f, ())} for f in REQUIRED]
+            for i, row in enumerate(rows):
+                cells = {_norm_header(c) for c in row}
+                if all(w & cells for w in wanted):
+                    at = i
+                    break
+        if at >= len(frame):
+            raise DataError(f"header_row {at + 1} is below the last row", file=file, row=at + 1)
+        header = [str(c) if not pd.isna(c) and str(c).strip() else f"Unnamed: {j}"
+                  for j, c in enumerate(frame.iloc[at].tolist())]
+        body = frame.iloc[at + 1:].reset_index(drop=True)
+        body.columns = header
+        return body, at + 1
 
     def type_of(self, text: str | None) -> str | None:
         """Patent type for a cell text (exact match after stripping, else None)."""

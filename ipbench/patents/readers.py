@@ -140,9 +140,10 @@ def _sql_str(path: Path) -> str:
 
 def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRead:
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", header=None)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise DataError(f"cannot read as XLSX: {exc}", file=path.name, sheet=0) from exc
+    frame, header_row = mapping.split_header(frame, file=path.name)  # title rows above the header
     columns = mapping.resolve([str(c) for c in frame.columns], file=path.name)
     frame = frame[[columns[c] for c in FIELDS if c in columns]].astype("string")
     frame.columns = [f"c{i}" for i in range(frame.shape[1])]
@@ -150,7 +151,7 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRea
     con.register("_xlsx_frame", frame)
     try:
         src_sql = (f"SELECT {_select_list(present)}, {int(file_no)} AS _file_no,"
-                   " CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM _xlsx_frame")
+                   f" CAST(row_number() OVER () + {int(header_row)} AS BIGINT) AS _row FROM _xlsx_frame")
         con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
         con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, 0)", [file_no, path.name])
     finally:
