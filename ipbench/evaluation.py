@@ -234,6 +234,8 @@ class Evaluation:
             "params": self.params.to_dict(),
             "data_fingerprint": self.fingerprint,
             "demo": bool(getattr(self.source_data, "is_demo", False)),
+            # real data: "真实数据 · real data — 来源 source: …" (Store.data_note), else None
+            "data_note": getattr(self.source_data, "data_note", None),
             "ipbench_version": build_label(),
             "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "run_id": self.run_id,

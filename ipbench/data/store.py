@@ -22,6 +22,7 @@ from ipbench.errors import DataError
 from ipbench.project import Project
 
 DEMO_NOTICE = "示例数据 · demo data, not official statistics"
+REAL_NOTICE = "真实数据 · real data"
 
 
 def _to_pandas(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
@@ -139,3 +140,24 @@ class Store:
     @property
     def notice(self) -> str | None:
         return DEMO_NOTICE if self.is_demo else None
+
+    @property
+    def data_note(self) -> str | None:
+        """For a store of real data, the line reports show instead of the demo banner:
+        ``真实数据 · real data — 来源 source: <description of each source>`` (the
+        ``description`` keys of the data set's ``sources.yaml``, beside the store). None for
+        demo data, or when no source has a description."""
+        if self.is_demo:
+            return None
+        from ipbench.data.sources import load_sources
+
+        path = self.path.parent / "sources.yaml"
+        try:
+            specs = load_sources(path).sources
+        except DataError:
+            return None
+        loaded = set(self.sources()["id"])
+        texts = [" ".join(s.description.split()) for s in specs if s.id in loaded and s.description]
+        if not texts:
+            return None
+        return f"{REAL_NOTICE} — 来源 source: " + "; ".join(dict.fromkeys(texts))

@@ -9,6 +9,7 @@ from typing import Any
 from ipbench.reports.labels import label
 
 DEMO_BANNER_CLASS = "ipbench-demo-banner"
+REAL_DATA_CLASS = "ipbench-real-data"
 
 
 def provenance(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -32,8 +33,20 @@ def demo_banner_html() -> str:
     )
 
 
+def real_data_html(manifest: dict[str, Any]) -> str:
+    """The "真实数据 · real data — 来源 source: …" line of a run on real data ('' if none)."""
+    note = manifest.get("data_note")
+    if not note or manifest.get("demo"):
+        return ""
+    return (
+        f'<div class="{REAL_DATA_CLASS}" style="border-left:4px solid #2e7d32;'
+        f'padding:4px 10px;margin:8px 0;color:#1b5e20">{escape(str(note))}</div>'
+    )
+
+
 def provenance_html(manifest: dict[str, Any], lang: str = "zh") -> str:
-    """HTML block (escaped) with the provenance facts; the demo banner first when demo."""
+    """HTML block (escaped) with the provenance facts; first the demo banner when demo, else
+    the real-data source line when the manifest has one."""
     facts = provenance(manifest)
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{escape(label(k, lang))}</th>"
@@ -41,7 +54,7 @@ def provenance_html(manifest: dict[str, Any], lang: str = "zh") -> str:
         for k in ("params_file", "params_hash", "data_fingerprint", "ipbench_version",
                   "run_time", "run_id")
     )
-    banner = demo_banner_html() if facts["demo"] else ""
+    banner = demo_banner_html() if facts["demo"] else real_data_html(manifest)
     return (
         f"{banner}<details class='ipbench-provenance' open><summary>"
         f"{escape(label('provenance', lang))}</summary>"
