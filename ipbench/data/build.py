@@ -260,9 +260,12 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
             if full or not store.is_file():
                 schema.create(con)
             schema.write_dimensions(con, vocab)
+            from ipbench.patents.source import drop_record_tables, write_record_tables
+
             for sid in [*removed, *frames]:
                 con.execute("DELETE FROM facts WHERE source = ?", [sid])
                 con.execute("DELETE FROM sources WHERE id = ?", [sid])
+                drop_record_tables(con, sid)
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             for spec, sha in todo:
                 facts = frames[spec.id][FACT_COLUMNS]
@@ -272,6 +275,7 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
                     " value, unit, source FROM new_facts"
                 )
                 con.unregister("new_facts")
+                write_record_tables(con, spec.id, frames[spec.id].attrs.get("record_tables", {}))
                 con.execute(
                     "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [spec.id, spec.file, sha, spec.spec_hash(), spec.demo, now, len(facts)],

@@ -141,6 +141,14 @@ class Store:
     def notice(self) -> str | None:
         return DEMO_NOTICE if self.is_demo else None
 
+    def table(self, name: str) -> pd.DataFrame | None:
+        """An extra table of the store (e.g. the patent records' applicant-level aggregates,
+        :data:`ipbench.patents.tables.TABLES`), or None when the store has no such table."""
+        known = set(self._query("SELECT table_name FROM information_schema.tables")["table_name"])
+        if name not in known:
+            return None
+        return self._query(f'SELECT * FROM "{name}"')
+
     @property
     def data_note(self) -> str | None:
         """For a store of real data, the line reports show instead of the demo banner:

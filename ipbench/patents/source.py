@@ -102,6 +102,8 @@ def load_patent_source(
         total = facts.groupby(["industry_code", "year", "variable", "unit", "source"], as_index=False)["value"].sum()
         facts = pd.concat([facts, total.assign(region_code=spec.region_total)[FACT_COLUMNS]], ignore_index=True)
     facts = facts.assign(row=pd.array([pd.NA] * len(facts), dtype="Int64")).reset_index(drop=True)
+    # the records' applicant-level aggregates go into the store beside the facts
+    facts.attrs["record_tables"] = result.tables
 
     problems = _vocabulary_problems(facts, spec, vocab, where)
     problems += _ingest_warnings(project, spec, result)
@@ -155,3 +157,34 @@ def _ingest_warnings(project: Project, spec: PatentRecordsSource, result) -> lis
                                 value=None if pd.isna(r["value"]) else r["value"]))
     warn += [Problem("warning", f"source {spec.id}: {n}") for n in result.notes]
     return warn
+
+
+def _existing(con, name: str) -> bool:  # noqa: ANN001
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [name]).fetchall()[0][0])
+
+
+def drop_record_tables(con, source_id: str) -> None:  # noqa: ANN001
+    """Delete a source's rows from the extra tables (:data:`ipbench.patents.tables.TABLES`)."""
+    from ipbench.patents.tables import TABLES
+
+    for name in TABLES:
+        if _existing(con, name):
+            con.execute(f'DELETE FROM "{name}" WHERE source = ?', [source_id])
+
+
+def write_record_tables(con, source_id: str, tables: dict[str, pd.DataFrame]) -> None:  # noqa: ANN001
+    """Append a source's applicant-level tables (a ``source`` column added) to the store."""
+    import pyarrow as pa
+
+    from ipbench.patents.tables import TABLES
+
+    for name, frame in tables.items():
+        if name not in TABLES:
+            continue
+        frame = frame.assign(source=source_id)
+        con.register("_record_table", pa.Table.from_pandas(frame, preserve_index=False))
+        if not _existing(con, name):
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _record_table LIMIT 0')
+        con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _record_table')
+        con.unregister("_record_table")
