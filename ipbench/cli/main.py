@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ipbench.cli import data, params, patents, run
+from ipbench.cli import compare, data, editions, experts, params, patents, run
 
 app = typer.Typer(
     name="ipbench",
@@ -16,6 +16,9 @@ app.add_typer(data.app, name="data", help="Build, check and query the data store
 app.add_typer(params.app, name="params", help="Check and show parameter files.")
 app.add_typer(patents.app, name="patents", help="Ingest patent-record exports.")
 run.register(app)  # top-level commands: run, lab, demo
+app.add_typer(experts.app, name="experts", help="AHP questionnaires for the expert group.")
+compare.register(app)  # ipbench compare A B …: scenarios side by side
+editions.register(app)  # ipbench publish: reports kept as an edition
 
 
 if __name__ == "__main__":  # pragma: no cover
