@@ -55,3 +55,29 @@ def test_intensive_share_and_sentence():
     assert "pharmaceuticals, C39, …" in s.en
     none = describe_intensive(ip_intensive(patents, employment, density_threshold=1e6))
     assert "没有单元" in none.zh and "None of the 4" in none.en
+
+
+def test_basis_is_explicit_and_changes_the_threshold():
+    """Issue 10: the overview compared industries with the whole economy, the region pages with
+    per-industry averages, and neither said so; the basis is now a parameter that is stated."""
+    from ipbench.analysis.intensive import BASES, RULE, industry_reference
+
+    econ = {"patents": 16_000.0, "employment": 1_000_000.0}  # 160 per 10k: all classified fail
+    whole = ip_intensive(patents, employment, reference=industry_reference(econ, "whole_economy"))
+    pooled = ip_intensive(patents, employment, reference=industry_reference(econ, "industries"))
+    assert whole["density_threshold"].iloc[0] == pytest.approx(160.0) and not whole["intensive"].any()
+    assert pooled["density_threshold"].iloc[0] == pytest.approx(16.0) and pooled["intensive"].sum() == 1
+    s = describe_intensive(pooled, basis="industries")
+    assert BASES["industries"][0] in s.zh and BASES["industries"][1] in s.en
+    assert "国家统计局" in RULE.zh and "年均从业人员" in RULE.zh and "NBS" in RULE.en
+    with pytest.raises(InputError, match="basis must be one of"):
+        industry_reference(econ, "national")
+
+
+def test_employment_is_an_annual_average_not_a_sum():
+    """Issue 10: employment summed over a 3-year window was shown as 万人. With the average,
+    tripling the window's patents triples the density; the persons stay persons."""
+    t1 = ip_intensive(patents, employment)
+    t3 = ip_intensive(patents * 3, employment)  # 3 years of grants, same average workforce
+    assert (t3["density"] / t1["density"]).to_list() == pytest.approx([3.0] * 4)
+    assert t3["employment"].to_list() == employment.to_list()

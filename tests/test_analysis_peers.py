@@ -47,3 +47,24 @@ def test_ranks_ties_and_errors():
         peer_comparison(X, "南通", peers=["全国"], reference="全国")
     with pytest.raises(InputError, match="no value for indicator"):
         peer_comparison(X, "南通", reference={"inv_per_10k": 1.0})
+
+
+def test_equal_shares_tie_and_are_never_called_a_win():
+    """Issue 10: every demo city had 高价值发明专利占比 50.00 %, yet one was called best."""
+    X2 = pd.DataFrame({"high_value_share": [50.0011, 49.9999, 50.0, 50.0004],
+                       "per_10k": [10.0, 20.0, 30.0, 40.0]}, index=["南通", "苏州", "无锡", "常州"])
+    t = peer_comparison(X2, "南通")
+    assert t.loc["high_value_share", "rank"] == 1 and t.loc["high_value_share", "tied"] == 4
+    assert t.loc["per_10k", "tied"] == 1 and t.loc["per_10k", "rank"] == 4
+    s = describe_peers(t, ("南通市", "Nantong"), labels={"high_value_share": ("高价值占比", "hv share"),
+                                                        "per_10k": ("每万人", "per 10k")})
+    assert "高价值占比排名最高" not in s.zh and "1项指标所有同类单元持平" in s.zh
+    assert "whole group ties on 1" in s.en
+
+
+def test_partial_tie_is_reported_as_tie():
+    X3 = pd.DataFrame({"a": [5.0, 5.0, 1.0], "b": [1.0, 2.0, 3.0]}, index=["x", "y", "z"])
+    t = peer_comparison(X3, "x")
+    assert t.loc["a", "rank"] == 1 and t.loc["a", "tied"] == 2
+    s = describe_peers(t, "x", labels=None)
+    assert "并列第1位，2个单元" in s.zh and "#1, tied by 2" in s.en

@@ -68,9 +68,29 @@ def test_sentences():
     t = assess_targets(HIST, [Target("linear", 38.0, 2030), Target("falling", 60.0, 2030)])
     s = describe_target(t.iloc[0], ("每万人口高价值发明专利拥有量", "high-value patents per 10k people"))
     assert s.zh == ("每万人口高价值发明专利拥有量2023年为26.00，为2030年目标38.00的68.4%；"
-                    "按线性趋势外推预计2029年达标，可如期达标。")
-    assert "reached in 2029 (on track)" in s.en
+                    "按线性趋势外推2029年达标，按年均复合增速外推2027年达标；两种外推均可如期达标。")
+    assert "linear trend reaches it in 2029, compound growth in 2027: on track on both" in s.en
     assert "无法达标" in describe_target(t.iloc[1]).zh
+
+
+def test_linear_and_compound_disagreement_is_the_verdict():
+    """Issue 10: linear 2033 vs compound 2027 for a 2026 target, and the verdict silently
+    followed the linear one. Both years are shown and the verdict says they disagree."""
+    hist = pd.DataFrame({"inforce": [20_000.0, 23_700.0, 28_100.0, 33_300.0, 39_500.0, 47_255.0]},
+                        index=range(2019, 2025))
+    row = assess_targets(hist, [Target("inforce", 78_000.0, 2028)]).iloc[0]
+    assert row["cagr_on_track"] != row["linear_on_track"] and row["verdict"] == "disagree"
+    s = describe_target(row, ("有效发明专利量", "invention patents in force"), ("件", "patents"))
+    assert "两种外推结论不一致" in s.zh and "disagree" in s.en
+    assert "47,255件" in s.zh and "78,000件" in s.zh  # counts without decimals, with their unit
+
+
+def test_verdicts():
+    from ipbench.analysis.targets import verdict
+
+    assert verdict(True, False, False) == "attained"
+    assert verdict(False, True, True) == "on_track" and verdict(False, False, False) == "off_track"
+    assert verdict(False, True, None) == "linear_on_track"
 
 
 def test_errors():

@@ -14,6 +14,16 @@ average":
   threshold = the mean scale over the units (or the given reference value).
 
 A unit is IP-intensive when both criteria pass (strictly above).
+
+Units: ``employment`` is the **average annual** number of persons over the window (never
+persons summed over years); ``patents`` are summed over the window; the density is therefore
+"invention grants in the window per 10,000 average employed".
+
+Basis of the industry comparison (:data:`BASES`, made explicit on every page):
+``whole_economy`` compares each industry with the whole economy's pooled density (all
+invention grants, including those no classified industry receives, e.g. universities');
+``industries`` compares it with the pooled density of the classified industries together,
+as the NBS 2019 classification compared industries with the average of industries.
 """
 
 from __future__ import annotations
@@ -26,6 +36,41 @@ import pandas as pd
 from ipbench.analysis._inputs import align, as_series
 from ipbench.analysis.interpretation import Sentence, label, num, pct
 from ipbench.errors import InputError
+
+#: the rule as every page states it, with its source
+RULE = Sentence(
+    zh="专利密集型产业指发明专利密集度、规模达到规定标准，依靠知识产权参与市场竞争，符合创新发展导向的"
+       "产业集合（国家统计局、国家知识产权局《知识产权（专利）密集型产业统计分类（2019）》；"
+       "《2022年全国专利密集型产业增加值数据公告》）。密集度 = 窗口期发明专利授权量 ÷ 窗口期年均从业"
+       "人员（万人）；规模 = 窗口期发明专利授权量；两项均高于门槛为密集型。官方数值门槛未经核实，作为参数。",
+    en="Patent-intensive industries are those whose invention-patent density and scale reach set"
+       " standards and that compete on IP (NBS & CNIPA, IP (patent)-intensive industries statistical"
+       " classification 2019; 2022 value-added bulletin). Density = invention grants in the window ÷"
+       " average annual employment (10k persons); scale = invention grants in the window; both above"
+       " their thresholds = intensive. Official numeric thresholds are not verified: parameters.",
+)
+
+#: basis key → (zh, en) statement of what the industries are compared with
+BASES: dict[str, tuple[str, str]] = {
+    "whole_economy": ("门槛为全部产业（全社会）的平均发明专利密集度",
+                      "threshold: the whole economy's average invention density"),
+    "industries": ("门槛为所列产业合计的平均发明专利密集度",
+                   "threshold: the pooled average density of the listed industries"),
+}
+
+
+def industry_reference(economy: Mapping[str, float] | None, basis: str = "whole_economy"
+                       ) -> dict[str, float] | None:
+    """The ``reference`` argument of :func:`ip_intensive` for industries on ``basis``:
+    the whole economy's totals (``whole_economy``) or None, i.e. the industries pooled
+    (``industries``)."""
+    if basis not in BASES:
+        raise InputError(f"basis must be one of {sorted(BASES)}, got {basis!r}")
+    if basis == "industries":
+        return None
+    if not economy or not {"patents", "employment"} <= set(economy):
+        raise InputError("basis 'whole_economy' needs the economy's 'patents' and 'employment'")
+    return {"patents": float(economy["patents"]), "employment": float(economy["employment"])}
 
 
 def ip_intensive(
@@ -40,7 +85,8 @@ def ip_intensive(
     """Classify units (industries or regions) as IP-intensive; one row per unit with evidence.
 
     ``patents``: invention patents per unit (e.g. grants summed over a multi-year window);
-    ``employment``: employees (persons); ``scale``: scale measure (default ``patents``).
+    ``employment``: average annual employees over the same window (persons, not summed over
+    years); ``scale``: scale measure (default ``patents``).
     ``reference``: optional totals of a reference unit outside the table, keys ``patents``
     and ``employment`` (for the density) and ``scale`` (for the scale threshold), e.g. the
     national industrial economy. Explicit thresholds override the reference.
@@ -103,26 +149,29 @@ def intensive_share(value_added: Any, intensive: Any, total: float | None = None
     return float(va[flag.to_numpy()].sum() / tot)
 
 
-def describe_intensive(table: pd.DataFrame, names: Mapping[Any, Any] | None = None, max_listed: int = 5) -> Sentence:
-    """Sentence listing the IP-intensive units (up to ``max_listed``, densest first)."""
+def describe_intensive(table: pd.DataFrame, names: Mapping[Any, Any] | None = None, max_listed: int = 5,
+                       basis: str | None = None) -> Sentence:
+    """Sentence listing the IP-intensive units (up to ``max_listed``, densest first); with
+    ``basis`` (a key of :data:`BASES`) it says what the threshold is."""
     for col in ("intensive", "density", "density_threshold", "scale_threshold"):
         if col not in table.columns:
             raise InputError(f"describe_intensive needs the frame from ip_intensive(); {col!r} missing")
-    hits = table[table["intensive"]].sort_values("density", ascending=False)
+    hits = table[table["intensive"].astype(bool)].sort_values("density", ascending=False)
+    b_zh, b_en = (f"；{BASES[basis][0]}", f"; {BASES[basis][1]}") if basis in BASES else ("", "")
     thr = float(table["density_threshold"].iloc[0])
     n, k = len(table), len(hits)
     if k == 0:
         return Sentence(
-            zh=f"{n}个单元中没有单元同时达到发明专利密集度（>{num(thr)}件/万人）和规模门槛。",
+            zh=f"{n}个单元中没有单元同时达到发明专利密集度（>{num(thr)}件/万人）和规模门槛{b_zh}。",
             en=f"None of the {n} units passes both the invention-patent density (> {num(thr)}"
-            " per 10,000 employees) and the scale threshold.",
+            f" per 10,000 employees) and the scale threshold{b_en}.",
         )
     shown = hits.index[:max_listed]
     more_zh = "等" if k > max_listed else ""
     more_en = ", …" if k > max_listed else ""
     return Sentence(
         zh=f"{n}个单元中{k}个（{pct(k / n, 0)}）为知识产权密集型：{'、'.join(label(u, names, 'zh') for u in shown)}{more_zh}"
-        f"（发明专利密集度门槛{num(thr)}件/万名从业人员）。",
+        f"（发明专利密集度门槛{num(thr)}件/万名从业人员{b_zh}）。",
         en=f"{k} of {n} units ({pct(k / n, 0)}) are IP-intensive: {', '.join(label(u, names, 'en') for u in shown)}{more_en}"
-        f" (density threshold {num(thr)} invention patents per 10,000 employees).",
+        f" (density threshold {num(thr)} invention patents per 10,000 employees{b_en}).",
     )

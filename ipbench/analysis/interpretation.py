@@ -131,3 +131,133 @@ def describe_matching(
         zh=f"{zh}（D={float(D):.2f}，{g_zh}）。",
         en=f"{en} (D = {float(D):.2f}, {g_en}; U = {float(u_a):.2f} vs {float(u_b):.2f}).",
     )
+
+
+# ------------------------------------------------------------------ sentences from tables
+# Vectorised builders: each takes a table (one row per unit) and returns the sentences table
+# of the steps (columns unit, topic, zh, en), one row per unit, built with column-wise string
+# operations (no Python loop per row).
+
+SENTENCE_COLUMNS = ["unit", "topic", "zh", "en"]
+
+
+def _fixed(x: Any, digits: int = 2) -> Any:
+    """A numeric Series as fixed-point strings (vectorised)."""
+    import pandas as pd
+
+    s = pd.Series(x, dtype=float)
+    return s.map(f"{{:,.{digits}f}}".format, na_action="ignore").fillna("n/a")
+
+
+def _frame(unit: Any, topic: str, zh: Any, en: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({"unit": pd.Series(unit).astype(str).to_numpy(), "topic": topic,
+                         "zh": pd.Series(zh).to_numpy(), "en": pd.Series(en).to_numpy()},
+                        columns=SENTENCE_COLUMNS).astype("string")
+
+
+def rank_phrases(rank: Any, tied: Any) -> tuple[Any, Any]:
+    """"第3位"/"并列第3位" and "#3"/"#3 (tied)" for Series of ranks and tie counts."""
+    import pandas as pd
+
+    r = pd.Series(rank).astype(int).astype(str)
+    t = pd.Series(tied).to_numpy() > 1
+    zh = ("并列第" + r + "位").where(t, "第" + r + "位")
+    en = ("#" + r + " (tied)").where(t, "#" + r)
+    return zh, en
+
+
+def ranking_sentences(table: Any, year: int) -> Any:
+    """One sentence per region: score and rank among all, ties called ties. ``table``:
+    region_code, name_zh, name_en, score, rank (1 = best)."""
+    t = table.reset_index(drop=True)
+    t = t.assign(name_zh=t["name_zh"].astype(str), name_en=t["name_en"].astype(str))
+    n = len(t)
+    tied = t["rank"].map(t["rank"].value_counts())
+    rz, re_ = rank_phrases(t["rank"], tied)
+    sc = _fixed(t["score"])
+    zh = f"{year}年" + t["name_zh"] + "综合得分" + sc + f"，在{n}个区域中排" + rz + "。"
+    en = "In " + str(year) + ", " + t["name_en"] + " scores " + sc + ", " + re_ + f" of {n} regions."
+    return _frame(t["region_code"], "ranking", zh, en)
+
+
+def extremes_sentence(table: Any, year: int) -> Any:
+    """Overview sentence: the first and the last region (all tied ones named)."""
+    t = table
+    first = t[t["rank"] == t["rank"].min()]
+    last = t[t["rank"] == t["rank"].max()]
+    zh = (f"{year}年，{len(t)}个区域中{'、'.join(first['name_zh'])}综合得分最高"
+          f"（{_fixed(first['score']).iloc[0]}），{'、'.join(last['name_zh'])}最低"
+          f"（{_fixed(last['score']).iloc[0]}）。")
+    en = (f"In {year}, {', '.join(first['name_en'])} rank(s) first (score"
+          f" {_fixed(first['score']).iloc[0]}) and {', '.join(last['name_en'])} last"
+          f" ({_fixed(last['score']).iloc[0]}) among {len(t)} regions.")
+    return _frame([""], "ranking", [zh], [en])
+
+
+def strength_sentences(scores: Any, names_zh: Any, names_en: Any) -> Any:
+    """Strongest and weakest subsystem of each region. ``scores``: regions × subsystems;
+    ``names_zh``/``names_en``: subsystem code → name."""
+    import pandas as pd
+
+    strong, weak = scores.idxmax(axis=1), scores.idxmin(axis=1)
+    names_zh, names_en = dict(names_zh), dict(names_en)
+    zh = "优势子系统为" + strong.map(names_zh) + "，短板为" + weak.map(names_zh) + "。"
+    en = "Strongest subsystem: " + strong.map(names_en) + "; weakest: " + weak.map(names_en) + "."
+    return _frame(pd.Series(scores.index), "strength", zh, en)
+
+
+def pair_sentences(rows: Any) -> Any:
+    """One sentence per region and pair, naming the pair: D, grade, the lagging side.
+    ``rows``: region_code, pair, pair_zh, pair_en, D, grade_zh, grade_en, lag_zh, lag_en
+    (empty lag = in step)."""
+    rows = rows.assign(**{c: rows[c].astype(object).fillna("").astype(str)
+                          for c in ("pair_zh", "pair_en", "grade_zh", "grade_en", "lag_zh", "lag_en")})
+    lag, lag_en = rows["lag_zh"], rows["lag_en"]
+    d = _fixed(rows["D"])
+    zh = (rows["pair_zh"] + "：D = " + d + "（" + rows["grade_zh"] + "），"
+          + ("滞后方为" + lag).where(lag != "", "两者基本同步") + "。")
+    en = (rows["pair_en"] + ": D = " + d + " (" + rows["grade_en"] + "); "
+          + (lag_en + " lags").where(lag_en != "", "in step") + ".")
+    out = _frame(rows["region_code"], "pair", zh, en)
+    out["topic"] = ("pair:" + rows["pair"].astype(str)).to_numpy()
+    return out
+
+
+def lag_summary_sentences(rows: Any, year: int) -> Any:
+    """Per pair over all regions: how many regions lag on each side, the highest D.
+    ``rows``: pair, pair_zh, pair_en, a_zh, a_en, b_zh, b_en, side ('a', 'b' or ''), name_zh,
+    name_en, D."""
+    text = ("pair_zh", "pair_en", "a_zh", "a_en", "b_zh", "b_en", "name_zh", "name_en", "side")
+    rows = rows.assign(**{c: rows[c].astype(object).fillna("").astype(str) for c in text})
+    g = rows.groupby("pair", sort=False)
+    first = g.first()
+    n = g.size()
+    na = g["side"].apply(lambda s: int((s == "a").sum()))
+    nb = g["side"].apply(lambda s: int((s == "b").sum()))
+    top = rows.loc[g["D"].idxmax()].set_index("pair")
+    n_s, na_s, nb_s, ns_s = (x.astype(str) for x in (n, na, nb, n - na - nb))
+    d = _fixed(top["D"])
+    zh = (first["pair_zh"] + f"：{year}年" + n_s + "个区域中" + na_s + "个" + first["a_zh"] + "滞后、"
+          + nb_s + "个" + first["b_zh"] + "滞后、" + ns_s + "个基本同步；D最高为" + top["name_zh"]
+          + "（" + d + "）。")
+    en = (first["pair_en"] + f": in {year}, " + first["a_en"] + " lags in " + na_s + " of " + n_s
+          + " regions, " + first["b_en"] + " in " + nb_s + ", " + ns_s + " in step; highest D: "
+          + top["name_en"] + " (" + d + ").")
+    out = _frame(list(first.index), "pair_summary", zh, en)
+    return out
+
+
+def robustness_sentences(ranks: Any) -> Any:
+    """Per region: 5–95 % rank interval and median under alternative methods, and the
+    evaluation's rank. ``ranks``: region_code, name_zh, name_en, q05, q95, median,
+    composite_rank."""
+    ranks = ranks.assign(name_zh=ranks["name_zh"].astype(str), name_en=ranks["name_en"].astype(str))
+    q05, q95, med = (ranks[c].round().astype(int).astype(str) for c in ("q05", "q95", "median"))
+    ev = ranks["composite_rank"].astype(int).astype(str)
+    zh = ("在不同权重、标准化与集成方法组合下，" + ranks["name_zh"] + "排名的5%–95%区间为第" + q05
+          + "–" + q95 + "位，中位数第" + med + "位；本次评价排名第" + ev + "位。")
+    en = ("Under alternative weights, normalisations and aggregations " + ranks["name_en"]
+          + " ranks " + q05 + "–" + q95 + " (5–95 %), median " + med + "; evaluation rank " + ev + ".")
+    return _frame(ranks["region_code"], "robustness", zh, en)

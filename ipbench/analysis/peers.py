@@ -16,15 +16,36 @@ from ipbench._checks import as_frame, check_finite, resolve_directions
 from ipbench.analysis.interpretation import Sentence, label
 from ipbench.errors import InputError
 
+#: values within this relative distance of each other (of the largest |value| in the group)
+#: tie: 50.0011 % and 49.9999 % are the same share, not a win
+TIE_RTOL = 1e-3
 
-def peer_ranks(X: Any, directions: Any = None) -> pd.DataFrame:
-    """Rank of every unit on every indicator (1 = best; ties share the best rank, 'min')."""
+
+def _tie_groups(values: pd.Series, rtol: float) -> pd.Series:
+    """Group id per unit: sorted values start a new group when the gap to the previous one
+    exceeds ``rtol`` × max |value| (chained, so a run of close values is one tie)."""
+    v = values.astype(float)
+    tol = rtol * float(np.nanmax(np.abs(v.to_numpy()))) if len(v) else 0.0
+    order = v.sort_values(kind="stable")
+    gid = (order.diff().abs() > tol).cumsum()
+    return gid.reindex(v.index)
+
+
+def peer_ranks(X: Any, directions: Any = None, rtol: float = TIE_RTOL) -> pd.DataFrame:
+    """Rank of every unit on every indicator (1 = best). Units whose values are within
+    ``rtol`` (relative to the largest |value|) tie and share the best rank ('min')."""
     df = as_frame(X)
     check_finite(df)
     d = resolve_directions(directions, df.columns)
     return pd.DataFrame(
-        {c: df[c].rank(ascending=bool(d[c] < 0), method="min").astype(int) for c in df.columns}, index=df.index
+        {c: _tie_groups(df[c], rtol).rank(ascending=bool(d[c] < 0), method="min").astype(int)
+         for c in df.columns}, index=df.index
     )
+
+
+def tie_counts(ranks: pd.DataFrame) -> pd.DataFrame:
+    """How many units share each unit's rank (1 = no tie), per indicator."""
+    return ranks.apply(lambda col: col.map(col.value_counts()))
 
 
 def peer_comparison(
@@ -45,7 +66,8 @@ def peer_comparison(
     * ``gap_to_best`` = x − best (≤ 0 for benefit indicators, ≥ 0 for cost: 0 = best);
       ``pct_of_best`` = x / best;
     * ``reference``, ``gap_to_reference`` = x − ref, ``ratio_to_reference`` = x / ref;
-    * ``rank`` (1 = best, ties 'min') and ``n_peers`` (group size incl. the unit);
+    * ``rank`` (1 = best; values within :data:`TIE_RTOL` tie and share the best rank),
+      ``tied`` (units sharing that rank, 1 = none) and ``n_peers`` (group size incl. the unit);
     * ``better_than_reference``: d_j·(x − ref) > 0.
     """
     df = as_frame(X)
@@ -78,7 +100,8 @@ def peer_comparison(
     x = df.loc[unit]
     best = pd.Series({c: (G[c].max() if d[c] > 0 else G[c].min()) for c in df.columns})
     best_unit = pd.Series({c: (G[c].idxmax() if d[c] > 0 else G[c].idxmin()) for c in df.columns})
-    ranks = peer_ranks(G, d).loc[unit]
+    all_ranks = peer_ranks(G, d)
+    ranks, tied = all_ranks.loc[unit], tie_counts(all_ranks).loc[unit]
     out = pd.DataFrame(
         {
             "value": x,
@@ -88,6 +111,7 @@ def peer_comparison(
             "gap_to_best": x - best,
             "pct_of_best": x / best.where(best != 0),
             "rank": ranks,
+            "tied": tied,
             "n_peers": len(G),
         }
     )
@@ -106,17 +130,39 @@ def describe_peers(
     reference_name: str | tuple[str, str] = ("全国", "the national level"),
     labels: Mapping[Any, Any] | None = None,
 ) -> Sentence:
-    """Sentence: best and worst ranked indicators among peers, and count above the reference."""
+    """Sentence: best and worst ranked indicators among peers (ties called ties; indicators
+    on which the whole group ties are counted, never called a best or worst), and how many
+    indicators beat the reference."""
     zh_u, en_u = (unit_name, unit_name) if isinstance(unit_name, str) else unit_name
     zh_r, en_r = (reference_name, reference_name) if isinstance(reference_name, str) else reference_name
     n_peers, k = int(table["n_peers"].iloc[0]), len(table)
-    best_i, worst_i = table["rank"].idxmin(), table["rank"].idxmax()
-    zh = (f"在{n_peers}个同类单元中，{zh_u}的{label(best_i, labels, 'zh')}排名最高（第{int(table.at[best_i, 'rank'])}位），"
-          f"{label(worst_i, labels, 'zh')}排名最低（第{int(table.at[worst_i, 'rank'])}位）")
-    en = (f"Among {n_peers} peers, {en_u} ranks highest on {label(best_i, labels, 'en')} (#{int(table.at[best_i, 'rank'])})"
-          f" and lowest on {label(worst_i, labels, 'en')} (#{int(table.at[worst_i, 'rank'])})")
+    tied = table["tied"] if "tied" in table.columns else pd.Series(1, index=table.index)
+    level = tied >= n_peers  # the whole group ties: no information about this unit
+    t = table[~level]
+
+    def place(i: Any, lang: str) -> str:
+        r, n = int(t.at[i, "rank"]), int(tied[i])
+        if lang == "zh":
+            return f"并列第{r}位，{n}个单元" if n > 1 else f"第{r}位"
+        return f"#{r}, tied by {n}" if n > 1 else f"#{r}"
+
+    if t.empty:
+        zh = f"在{n_peers}个同类单元中，{zh_u}的各项指标与同类单元持平"
+        en = f"Among {n_peers} peers, {en_u} is level with the group on every indicator"
+    else:
+        best_i, worst_i = t["rank"].idxmin(), t["rank"].idxmax()
+        zh = (f"在{n_peers}个同类单元中，{zh_u}的{label(best_i, labels, 'zh')}排名最高（{place(best_i, 'zh')}），"
+              f"{label(worst_i, labels, 'zh')}排名最低（{place(worst_i, 'zh')}）")
+        en = (f"Among {n_peers} peers, {en_u} ranks highest on {label(best_i, labels, 'en')} ({place(best_i, 'en')})"
+              f" and lowest on {label(worst_i, labels, 'en')} ({place(worst_i, 'en')})")
+        n_level = int(level.sum())
+        if n_level:
+            zh += f"；{n_level}项指标所有同类单元持平"
+            en += f"; the whole group ties on {n_level} indicator(s)"
     if "better_than_reference" in table.columns:
-        m = int(np.sum(table["better_than_reference"]))
-        zh += f"；{k}项指标中{m}项优于{zh_r}"
-        en += f"; it does better than {en_r} on {m} of {k} indicators"
+        comp = table["better_than_reference"].dropna()
+        m = int(np.sum(comp.astype(bool)))
+        zh += f"；可比的{len(comp)}项指标中{m}项优于{zh_r}" if len(comp) < k else f"；{k}项指标中{m}项优于{zh_r}"
+        en += (f"; it does better than {en_r} on {m} of {len(comp)} comparable indicators"
+               if len(comp) < k else f"; it does better than {en_r} on {m} of {k} indicators")
     return Sentence(zh=zh + "。", en=en + ".")

@@ -11,7 +11,11 @@ patents per 10,000 people. History is a wide panel: index = years, columns = ind
 * the projected year of attainment is the first whole year ≥ t* (never before the latest
   year); a flat or opposite trend never reaches the target → None with the reason;
 * on track: the chosen method's projection for the target year reaches the target (or the
-  target is already attained).
+  target is already attained);
+* ``verdict`` uses both projections and never silently follows one: ``attained``,
+  ``on_track`` (both reach the target by its year), ``off_track`` (neither does),
+  ``disagree`` (one does, the other does not), or ``linear_only``/``cagr_only`` prefixed
+  verdicts when the other projection is undefined (e.g. CAGR of a non-positive series).
 """
 
 from __future__ import annotations
@@ -151,36 +155,80 @@ def assess_targets(
                 t_star = t_last + math.log(tg.value / y_last) / math.log(1.0 + g)
                 row["cagr_year"], row["cagr_reason"] = _first_year(t_star, t_last), "projected"
         row["cagr"] = g
-        proj = row["linear_at_target_year"] if on_track_method == "linear" else row["cagr_at_target_year"]
-        row["on_track"] = bool(attained or (not np.isnan(proj) and _reached(proj, tg)))
+        lin_ok = bool(attained or _reached(row["linear_at_target_year"], tg))
+        cg = row["cagr_at_target_year"]
+        cagr_ok = None if np.isnan(cg) else bool(attained or _reached(cg, tg))
+        row["linear_on_track"], row["cagr_on_track"] = lin_ok, cagr_ok
+        row["verdict"] = verdict(attained, lin_ok, cagr_ok)
+        row["on_track"] = lin_ok if on_track_method == "linear" else bool(cagr_ok)
         row["on_track_method"] = on_track_method
         rows.append(row)
     cols = ["indicator", "target_value", "target_year", "direction", "latest_year", "latest_value",
             "attainment_pct", "attained", "linear_slope", "linear_at_target_year", "linear_year",
-            "linear_reason", "cagr", "cagr_at_target_year", "cagr_year", "cagr_reason", "on_track",
-            "on_track_method"]
+            "linear_reason", "cagr", "cagr_at_target_year", "cagr_year", "cagr_reason",
+            "linear_on_track", "cagr_on_track", "verdict", "on_track", "on_track_method"]
     out = pd.DataFrame(rows, columns=cols)
     for c in ("linear_year", "cagr_year"):
         out[c] = out[c].astype("Int64")
+    out["cagr_on_track"] = out["cagr_on_track"].astype("boolean")
     return out
 
 
-def describe_target(row: pd.Series, name: tuple[str, str] | None = None) -> Sentence:
-    """Sentence for one row of :func:`assess_targets`."""
+#: verdict → (zh, en)
+VERDICTS = {
+    "attained": ("已达标", "attained"),
+    "on_track": ("两种外推均可如期达标", "on track on both projections"),
+    "off_track": ("两种外推均难以如期达标", "off track on both projections"),
+    "disagree": ("两种外推结论不一致", "the two projections disagree"),
+    "linear_on_track": ("仅线性外推可用：可如期达标", "linear projection only: on track"),
+    "linear_off_track": ("仅线性外推可用：难以如期达标", "linear projection only: off track"),
+}
+
+
+def verdict(attained: bool, linear_ok: bool, cagr_ok: bool | None) -> str:
+    """The verdict from both projections (see the module docstring)."""
+    if attained:
+        return "attained"
+    if cagr_ok is None:
+        return "linear_on_track" if linear_ok else "linear_off_track"
+    if linear_ok and cagr_ok:
+        return "on_track"
+    if not linear_ok and not cagr_ok:
+        return "off_track"
+    return "disagree"
+
+
+def _n(x: float) -> str:
+    """Whole numbers without decimals (counts), others with two."""
+    return num(x, 0) if pd.notna(x) and float(x) == round(float(x)) and abs(float(x)) >= 100 else num(x)
+
+
+def describe_target(row: pd.Series, name: tuple[str, str] | None = None,
+                    unit: tuple[str, str] = ("", "")) -> Sentence:
+    """Sentence for one row of :func:`assess_targets`: latest value, attainment, the year each
+    projection reaches the target, and the verdict of both (disagreement said)."""
     zh_n, en_n = name or (str(row["indicator"]), str(row["indicator"]))
-    head_zh = (f"{zh_n}{int(row['latest_year'])}年为{num(row['latest_value'])}，"
-               f"为{int(row['target_year'])}年目标{num(row['target_value'])}的{pct(row['attainment_pct'] / 100)}")
-    head_en = (f"{en_n} was {num(row['latest_value'])} in {int(row['latest_year'])},"
-               f" {pct(row['attainment_pct'] / 100)} of the {int(row['target_year'])} target {num(row['target_value'])}")
+    uz, ue = unit
+    ue = f" {ue}" if ue else ""
+    head_zh = (f"{zh_n}{int(row['latest_year'])}年为{_n(row['latest_value'])}{uz}，"
+               f"为{int(row['target_year'])}年目标{_n(row['target_value'])}{uz}的{pct(row['attainment_pct'] / 100)}")
+    head_en = (f"{en_n} was {_n(row['latest_value'])}{ue} in {int(row['latest_year'])},"
+               f" {pct(row['attainment_pct'] / 100)} of the {int(row['target_year'])} target"
+               f" {_n(row['target_value'])}{ue}")
     if row["attained"]:
         return Sentence(zh=head_zh + "，已提前达标。", en=head_en + "; already attained.")
-    y = row["linear_year"] if row["on_track_method"] == "linear" else row["cagr_year"]
-    how_zh = "线性趋势" if row["on_track_method"] == "linear" else "年均复合增速"
-    how_en = "linear trend" if row["on_track_method"] == "linear" else "compound growth"
-    if pd.isna(y):
-        return Sentence(zh=head_zh + f"；按{how_zh}外推无法达标。",
-                        en=head_en + f"; on the {how_en} it would never be reached.")
-    ok_zh = "可如期达标" if row["on_track"] else "难以如期达标"
-    ok_en = "on track" if row["on_track"] else "off track"
-    return Sentence(zh=head_zh + f"；按{how_zh}外推预计{int(y)}年达标，{ok_zh}。",
-                    en=head_en + f"; on the {how_en} it is reached in {int(y)} ({ok_en}).")
+
+    def year(col: str, zh: bool) -> str:
+        y = row.get(col)
+        if y is None or pd.isna(y):
+            return "无法达标" if zh else "never"
+        return f"{int(y)}年达标" if zh else f"in {int(y)}"
+
+    v = row.get("verdict") or verdict(False, bool(row["on_track"]), None)
+    vz, ve = VERDICTS[v]
+    return Sentence(
+        zh=head_zh + f"；按线性趋势外推{year('linear_year', True)}，按年均复合增速外推"
+        f"{year('cagr_year', True)}；{vz}。",
+        en=head_en + f"; the linear trend reaches it {year('linear_year', False)}, compound"
+        f" growth {year('cagr_year', False)}: {ve}.",
+    )

@@ -78,7 +78,9 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
     parts.append(f"<h2>{escape(label('parameters', lang))}</h2><table class='ipbench'>"
                  + "".join(f"<tr><th>{escape(label(k, lang))}</th><td>{escape(str(v))}</td></tr>"
                            for k, v in facts) + "</table>")
-    for kind in ("overview", "region", "industry"):
+    from ipbench.reports.kinds import KINDS
+
+    for kind in KINDS:
         items = groups.get(kind, [])
         if not items:
             continue

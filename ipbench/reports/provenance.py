@@ -19,10 +19,30 @@ def provenance(manifest: dict[str, Any]) -> dict[str, Any]:
         "params_hash": manifest.get("params_hash", ""),
         "data_fingerprint": manifest.get("data_fingerprint", ""),
         "ipbench_version": manifest.get("ipbench_version", ""),
-        "run_time": manifest.get("created", ""),
+        "run_time": local_time(manifest),
         "run_id": manifest.get("run_id", ""),
         "demo": bool(manifest.get("demo", False)),
     }
+
+
+#: time zone of the times the reports show (params key ``timezone`` overrides it)
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def local_time(manifest: dict[str, Any], params: dict[str, Any] | None = None) -> str:
+    """The run's time (stored in UTC) in the report's time zone, with its offset:
+    ``2026-11-29 12:08:30 +08:00``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    raw = str(manifest.get("created", ""))
+    tz = (params or manifest.get("params", {}) or {}).get("timezone") or DEFAULT_TZ
+    try:
+        t = datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+    except (ValueError, KeyError):
+        return raw
+    off = t.strftime("%z")
+    return f"{t:%Y-%m-%d %H:%M:%S} {off[:3]}:{off[3:]}"
 
 
 def demo_banner_html() -> str:

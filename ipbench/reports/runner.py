@@ -20,7 +20,6 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import re
 import time
 import traceback
 from dataclasses import dataclass, field

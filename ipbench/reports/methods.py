@@ -1,0 +1,109 @@
+"""The methods appendix: every definition and threshold a report uses, with its source.
+
+Rows are (term, definition, source) in the report's language; values of thresholds come from
+the run's params, so the appendix states what was used, not a default.
+"""
+
+from __future__ import annotations
+
+from ipbench.runfolder import Results
+
+
+def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
+    p = res.params
+    en = lang == "en"
+    w = res["weights"]
+    weighting = str(w["method"].iloc[0]) if "method" in w and len(w) else p["weighting"]["method"]
+    it = p.get("intensive", {}) or {}
+    window = it.get("window", 3)
+    dens = it.get("density_threshold")
+    scale = it.get("scale_threshold")
+    rob = p.get("robustness", {}) or {}
+    gd = p.get("guidance", {}) or {}
+    norm, agg = p["normalization"], p["aggregation"]["method"]
+    dens_zh = (f"{dens:g}件/万人（参数 intensive.density_threshold）" if dens is not None else
+               "参照总体的平均密集度 Σ专利/(Σ年均从业人员/10⁴)（未设 intensive.density_threshold）")
+    dens_en = (f"{dens:g} per 10k employed (params intensive.density_threshold)" if dens is not None
+               else "the pooled average density of the reference Σ patents/(Σ avg. employment/10⁴)"
+               " (intensive.density_threshold not set)")
+    scale_zh = f"{scale:g}件" if scale is not None else "各单元规模的平均值"
+    scale_en = f"{scale:g} patents" if scale is not None else "the mean scale over the units"
+    rows = [
+        (("指标标准化", "Normalisation"),
+         (f"方法 {norm['method']}，比较范围 {norm.get('across', '')}，量纲 0–{norm.get('scale', 1)}；"
+          "正向 x'=(x−min)/(max−min)，逆向 x'=(max−x)/(max−min)。",
+          f"method {norm['method']}, across {norm.get('across', '')}, scale 0–{norm.get('scale', 1)};"
+          " benefit x'=(x−min)/(max−min), cost x'=(max−x)/(max−min)."),
+         ("李恒吉等, 干旱区地理, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2")),
+        (("指标赋权", "Weighting"),
+         (f"方法 {weighting}；熵值法 e_j=−(1/ln m)Σp_ij ln p_ij，w_j=(1−e_j)/Σ(1−e_j)。",
+          f"method {weighting}; entropy e_j=−(1/ln m)Σp_ij ln p_ij, w_j=(1−e_j)/Σ(1−e_j).")
+         , ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2")),
+        (("综合集成", "Aggregation"),
+         (f"方法 {agg}：子系统得分 U=Σμ_j x'_ij，综合得分为子系统的加权集成。",
+          f"method {agg}: subsystem score U=Σμ_j x'_ij; composite = weighted aggregate of subsystems."),
+         ("ipbench params 'aggregation'", "ipbench params 'aggregation'")),
+        (("耦合协调度", "Coupling coordination"),
+         ("C=2√(U₁U₂)/(U₁+U₂)，T=αU₁+βU₂（α=β=0.5），D=√(C·T)。",
+          "C=2√(U₁U₂)/(U₁+U₂), T=αU₁+βU₂ (α=β=0.5), D=√(C·T)."),
+         ("王淑佳等, 自然资源学报 2021, 36(3):793", "Wang Shujia et al., J. Nat. Resources 2021, 36(3):793")),
+        (("协调等级", "Coordination grades"),
+         ("十级：(0,0.1]极度失调 … (0.5,0.6]勉强协调 … (0.9,1]优质协调（左开右闭）。",
+          "ten bands: (0,0.1] extreme imbalance … (0.5,0.6] barely coordinated … (0.9,1] high-quality"
+          " coordination (left-open, right-closed)."),
+         ("田深圳等, 地理学报 2021, 76(4):781, 表1", "Tian Shenzhen et al., Acta Geogr. Sinica 2021, 76(4):781, Tab. 1")),
+        (("区位熵", "Location quotient"),
+         ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
+          "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
+         ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)")),
+        (("集中度", "Concentration"),
+         ("基尼系数、赫芬达尔指数 HHI=Σs_i²（下限 1/n）、CRk=前k位份额之和。",
+          "Gini, HHI=Σs_i² (floor 1/n), CRk = sum of the k largest shares."),
+         ("标准定义", "standard definitions")),
+        (("专利密集型产业（规则）", "Patent-intensive industries (rule)"),
+         ("发明专利密集度、规模均达到规定标准的产业（国家统计局、国家知识产权局）。本报告：密集度="
+          f"{window}年窗口期发明专利授权量 ÷ 窗口期年均从业人员（万人）；门槛：{dens_zh}；规模门槛："
+          f"{scale_zh}；两项均严格高于门槛为密集型。产业与全部产业（全社会）比较；区域页的"
+          "“本产业内各区域”与本产业全部区域的平均比较。官方数值门槛未经核实，故作为参数。",
+          "industries whose invention-patent density and scale both reach set standards (NBS &"
+          f" CNIPA). Here: density = invention grants in the {window}-year window ÷ average annual"
+          f" employment (10k persons); threshold: {dens_en}; scale threshold: {scale_en}; both"
+          " strictly above = intensive. Industries are compared with the whole economy; 'regions"
+          " within an industry' with that industry's average over all regions. Official numeric"
+          " thresholds are not verified, hence parameters."),
+         ("国家统计局《知识产权(专利)密集型产业统计分类(2019)》；国家统计局、国家知识产权局"
+          "《2022年全国专利密集型产业增加值数据公告》(2023-12-29)",
+          "NBS, IP (patent)-intensive industries statistical classification (2019); NBS & CNIPA,"
+          " 2022 value added of patent-intensive industries (2023-12-29)")),
+        (("对标比较", "Peer comparison"),
+         ("对标组内排名（1=最优），取值相同（相对差<0.1%）记为并列；与参照单位仅比较比率、强度、"
+          "人均类指标，总量指标不与省级总量比较。",
+          "rank within the peer group (1 = best); values within 0.1 % of each other tie; only"
+          " ratios, intensities and per-capita indicators are compared with the reference unit,"
+          " never totals."),
+         ("DOMAIN.md §7", "DOMAIN.md §7")),
+        (("导向目录", "Guidance catalogue"),
+         (f"知识产权优势与产业优势（区位熵）门槛 {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)}，"
+          f"容差 {gd.get('tolerance', 0.05)}，增长门槛 {gd.get('growth_cut', 0.0)}，窗口 {gd.get('window', 3)}年。",
+          f"IP and industry advantage (LQ) cuts {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)},"
+          f" tolerance {gd.get('tolerance', 0.05)}, growth cut {gd.get('growth_cut', 0.0)},"
+          f" window {gd.get('window', 3)} years."),
+         ("张莉、单晓光, 科技进步与对策 2021, 38(15)（象限法）", "Zhang & Shan, Sci. Tech. Progress & Policy 2021, 38(15) (quadrants)")),
+        (("规划目标外推", "Target projections"),
+         ("线性：OLS y=a+bt，达标年 t*=(目标−a)/b；复合增速：g=(y末/y初)^(1/年数)−1，"
+          "t*=t末+ln(目标/y末)/ln(1+g)。两种外推结论不一致时如实标注“不一致”。",
+          "linear: OLS y=a+bt, t*=(target−a)/b; compound: g=(y_last/y_first)^(1/years)−1,"
+          " t*=t_last+ln(target/y_last)/ln(1+g). When the two disagree the verdict says so."),
+         ("ipbench.analysis.targets", "ipbench.analysis.targets")),
+        (("排名稳健性", "Rank robustness"),
+         (f"蒙特卡洛 {rob.get('n', '')} 次方法组合（权重扰动 {rob.get('weight_noise', '')}，随机种子"
+          f" {rob.get('seed', '')}）；基准组合即本次评价的方法，故其排名等于评价排名。",
+          f"Monte Carlo over {rob.get('n', '')} method combinations (weight noise"
+          f" {rob.get('weight_noise', '')}, seed {rob.get('seed', '')}); the nominal combination is"
+          " the evaluation's own, so its rank equals the evaluation rank."),
+         ("Saltelli et al. 2008, Global Sensitivity Analysis; OECD/JRC 2008 Handbook on"
+          " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook")),
+    ]
+    i = 1 if en else 0
+    return [(t[i], d[i], s[i]) for t, d, s in rows]
+
