@@ -155,3 +155,116 @@ def test_ratio_indicators_equal_hand_computation(real, store, wide):
     assert got.loc["440000", "invention_grants_per_100m_rd"] == pytest.approx(per_rd["440000"], rel=1e-12)
     assert np.allclose(got["invention_grants_per_100m_rd"].sort_index(), per_rd.sort_index(), rtol=1e-12)
     assert np.allclose(got["invention_share_grants"].sort_index(), share.sort_index(), rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------ evaluation
+# The real suite through the Evaluation API (tens of seconds on a shared 2-core machine: slow).
+
+
+def _hand_indicators(wide: pd.DataFrame) -> pd.DataFrame:
+    """The creation-potential and creation-capability indicators of the catalogue, by hand
+    from the two CSV files, for the 31 provinces in 2011–2023."""
+    long = pd.read_csv(LONG, dtype={"adcode": str})
+
+    def series(dataset: str, code: str) -> pd.Series:
+        s = long[(long.dataset == dataset) & (long.variables == code)]
+        return s.set_index(["adcode", "year"])["value"]
+
+    w = wide[(wide.adcode != "100000") & wide.year.between(2011, 2023)].set_index(["adcode", "year"])
+    out = pd.DataFrame(index=w.index)
+    out["rd_expenditure"] = w.rd_expenditure_100m_yuan
+    out["rd_intensity"] = w.rd_intensity_pct
+    out["rd_personnel"] = w.rd_personnel_fte_person_years / 1e4
+    out["rd_researchers"] = series("RDLaborHour", "v4_zh_qsdl_yjry").reindex(out.index) / 1e4
+    basic = series("RDActivity", "v4_zh_nbzc_jcyj").reindex(out.index) * 1e4  # 万元 → 元
+    out["basic_research_share"] = basic / (w.rd_expenditure_100m_yuan * 1e8) * 100
+    for code, col in (("invention_applications", "patent_app_invention"),
+                      ("patent_applications", "patent_app_total"),
+                      ("invention_grants", "patent_grant_invention"),
+                      ("patent_grants", "patent_grant_total"),
+                      ("invention_inforce", "patent_inforce_invention"),
+                      ("patents_inforce", "patent_inforce_total")):
+        out[code] = w[col]
+    assert out.notna().all().all()  # complete: no imputation enters the hand computation
+    return out
+
+
+@pytest.fixture(scope="module")
+def evaluation(real):
+    from ipbench import Evaluation
+
+    return Evaluation.from_params(real.root / PARAMS)
+
+
+@pytest.fixture(scope="module")
+def results(evaluation):
+    return evaluation.run()
+
+
+@pytest.mark.slow
+def test_top_five_on_creation_capability_2023(results):
+    sub = results.tables["subindices"]
+    top5 = set(sub[sub.year == 2023].nlargest(5, "creation_capability")["region_code"])
+    assert len(top5 & LEADERS) >= 3, top5
+
+
+@pytest.mark.slow
+def test_share_of_invention_grants_equals_hand_computation(results, wide):
+    """situation: 广东's share of the 31 provinces' invention grants in 2023."""
+    t = results.tables["situation_shares"]
+    got = t[(t.region_code == "440000") & (t.year == 2023)]["share_ip"].iloc[0]
+    y = wide[(wide.year == 2023) & (wide.adcode != "100000")].set_index("adcode")
+    assert got == pytest.approx(y.patent_grant_invention["440000"] / y.patent_grant_invention.sum(), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_grants_per_100m_rd_equals_hand_computation(results, wide):
+    t = results.tables["indicators"].set_index(["region_code", "year"])["invention_grants_per_100m_rd"]
+    y = wide[wide.adcode != "100000"].set_index(["adcode", "year"])
+    for key in (("440000", 2023), ("110000", 2015), ("540000", 2011)):
+        hand = y.patent_grant_invention[key] / y.rd_expenditure_100m_yuan[key]
+        assert t[key] == pytest.approx(hand, rel=1e-12), key
+
+
+@pytest.mark.slow
+def test_coupling_degree_equals_hand_computation(evaluation, wide):
+    """D of creation potential ↔ capability for 广东 2023, without outlier treatment and with
+    equal weights: U = mean of the panel-min-max-normalised indicators of each subsystem
+    (scale 100 → /100), C = 2√(U1·U2)/(U1+U2), T = ½U1 + ½U2, D = √(C·T)."""
+    res = evaluation.with_params({"treatment.enabled": False, "weighting.method": "equal"}).run(until="match")
+    X = _hand_indicators(wide)
+    Xn = (X - X.min()) / (X.max() - X.min())
+    potential = ["rd_expenditure", "rd_intensity", "rd_personnel", "rd_researchers", "basic_research_share"]
+    capability = ["invention_applications", "patent_applications", "invention_grants",
+                  "patent_grants", "invention_inforce", "patents_inforce"]
+    u1 = Xn.loc[("440000", 2023), potential].mean()
+    u2 = Xn.loc[("440000", 2023), capability].mean()
+    c = 2 * np.sqrt(u1 * u2) / (u1 + u2)
+    d = np.sqrt(c * (u1 + u2) / 2)
+    t = res.tables["coupling"]
+    row = t[(t.pair == "potential_capability") & (t.region_code == "440000") & (t.year == 2023)].iloc[0]
+    assert (row.U1, row.U2) == (pytest.approx(u1, rel=1e-9), pytest.approx(u2, rel=1e-9))
+    assert row.D == pytest.approx(d, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_real_run_says_what_it_skipped_and_names_its_source(results):
+    m = results.manifest
+    assert m["demo"] is False
+    assert m["data_note"].startswith("真实数据 · real data") and "中国科技统计年鉴" in m["data_note"]
+    skipped = results.tables["skipped"]
+    missing = ", ".join(skipped["missing"])
+    for variable in ("population", "value_added", "employment"):
+        assert variable in missing
+    assert results.tables["catalogue_dropped"].empty  # the catalogue fits the data
+    assert set(results.tables["coupling"]["pair"]) == {"potential_capability", "creation_use", "use_demand"}
+
+
+def test_provenance_shows_the_real_data_line_not_the_demo_banner():
+    from ipbench.reports.provenance import DEMO_BANNER_CLASS, REAL_DATA_CLASS, provenance_html
+
+    note = "真实数据 · real data — 来源 source: 中国科技统计年鉴 <2024>"
+    real = provenance_html({"demo": False, "data_note": note})
+    assert REAL_DATA_CLASS in real and DEMO_BANNER_CLASS not in real and "&lt;2024&gt;" in real
+    demo = provenance_html({"demo": True, "data_note": note})
+    assert DEMO_BANNER_CLASS in demo and REAL_DATA_CLASS not in demo
