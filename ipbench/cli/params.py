@@ -24,10 +24,35 @@ def _load_or_exit(file: Path) -> Any:
 
 
 @app.command()
-def check(file: Annotated[Path, typer.Argument(help="Parameter file")]) -> None:
-    """Validate FILE (after `extends:` merging); list every problem with its key path."""
+def check(
+    file: Annotated[Path, typer.Argument(help="Parameter file")],
+    no_data: Annotated[bool, typer.Option(
+        "--no-data", help="Check the file only, not against the data store")] = False,
+) -> None:
+    """Validate FILE (after `extends:` merging) and check it against the data: every problem
+    with its key path, the indicators the data cannot support, and what a run will skip."""
     p = _load_or_exit(file)
-    typer.echo(f"{file}: ok ({p.name}, hash {p.hash()[:12]})")
+    if no_data:
+        typer.echo(f"{file}: ok ({p.name}, hash {p.hash()[:12]}; not checked against the data)")
+        return
+    from ipbench.data.freshness import fresh_store
+    from ipbench.project import Project
+    from ipbench.steps.preflight import preflight
+
+    try:
+        project = Project.find(file.resolve().parent).with_dataset(p.data)
+        result = preflight(p, project, fresh_store(project))
+    except IpbenchError as exc:
+        typer.echo(f"{file}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    text = result.summary()
+    if text:
+        typer.echo(text, err=not result.ok)
+    if not result.ok:
+        typer.echo(f"{file}: {len(result.problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{file}: ok ({p.name}, hash {p.hash()[:12]}; {len(result.dropped)} indicator(s)"
+               f" dropped, {len(result.skipped)} part(s) skipped)")
 
 
 @app.command()

@@ -39,10 +39,28 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(summary.text())
+    _echo_skipped(summary.run_dir)
     typer.echo(f"run folder: {summary.run_dir}")
     typer.echo(f"open: {summary.index}")
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _echo_skipped(run_dir: Path | None) -> None:
+    """One line per analysis (or part) the data could not support: what is missing, how to
+    supply it (the ``skipped`` table of the run)."""
+    from ipbench.runfolder import Results
+
+    if run_dir is None:
+        return
+    try:
+        skipped = Results.read(run_dir, tables=["skipped"])["skipped"]
+    except (KeyError, OSError, ValueError):
+        return
+    for r in skipped.itertuples():
+        part = f" [{r.part}]" if r.part else ""
+        how = f"; {r.how}" if r.how else ""
+        typer.echo(f"skipped: {r.step}{part}: {r.reason_en}{how}")
 
 
 def lab_command(root: Path, port: int = 0, no_browser: bool = False) -> list[str]:
