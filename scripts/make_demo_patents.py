@@ -5,7 +5,9 @@ About 400,000 records over Jiangsu's 13 prefecture-level cities (320100–321300
 force — in the CNIPA layout (preset ``cnipa``): two compressed CSV files (one GBK, one UTF-8),
 sorted by application number as exports usually are, and one small XLSX that repeats ~1,000
 records with differently written application numbers (duplicates), plus a few malformed cells
-and unplaceable addresses on purpose.
+and unplaceable addresses on purpose. Applicants are enterprises, universities, institutes,
+individuals and a few public bodies (5 % 产学研 co-applications), 3 % foreign or Hong Kong/
+Taiwan applicants, and some addresses keep county names retired since (吴江市, 金坛市).
 
 The export is a **sample**: its invention grants in the demo industries are a few per cent of
 a city's total invention grants (``demo_patents``), where the whole pilot-industry set would be
@@ -53,8 +55,8 @@ COUNTIES = {  # a few districts/counties per city, incl. names retired since (�
     "320100": ["玄武区", "秦淮区", "鼓楼区", "江宁区", "浦口区", "栖霞区", "雨花台区"],
     "320200": ["梁溪区", "滨湖区", "新吴区", "惠山区", "江阴市", "宜兴市"],
     "320300": ["鼓楼区", "云龙区", "铜山区", "邳州市", "新沂市"],
-    "320400": ["天宁区", "钟楼区", "新北区", "武进区", "溧阳市", "金坛区"],
-    "320500": ["姑苏区", "吴中区", "相城区", "吴江区", "昆山市", "常熟市", "张家港市", "太仓市"],
+    "320400": ["天宁区", "钟楼区", "新北区", "武进区", "溧阳市", "金坛区", "金坛市"],
+    "320500": ["姑苏区", "吴中区", "相城区", "吴江区", "吴江市", "昆山市", "常熟市", "张家港市", "太仓市"],
     "320600": ["崇川区", "港闸区", "通州区", "海门市", "海门区", "如皋市", "启东市", "海安市", "如东县"],
     "320700": ["海州区", "连云区", "赣榆区", "东海县", "灌云县"],
     "320800": ["清江浦区", "淮安区", "淮阴区", "洪泽区", "涟水县"],
@@ -86,6 +88,26 @@ TYPE_DIGIT = {"invention": "1", "utility": "2", "design": "3"}
 TYPE_ZH = {"invention": "发明", "utility": "实用新型", "design": "外观设计"}
 WORDS = ["华", "瑞", "恒", "通", "达", "新", "科", "远", "海", "金", "宏", "信", "创", "智", "博"]
 ROADS = ["人民路", "工农路", "长江路", "世纪大道", "科技园路", "创新大道", "青年路", "解放路", "星湖街"]
+
+
+SUFFIX = {"MARINE": "船舶重工有限公司", "TEXTILE": "纺织有限公司", "SMART_EQUIP": "智能装备有限公司",
+          "NEW_MATERIAL": "新材料股份有限公司", "NEW_ENERGY": "新能源科技有限公司",
+          "ELECTRONICS": "电子科技有限公司", "BIOMED": "生物医药有限公司", "AUTO": "汽车零部件有限公司",
+          "OTHER": "科技有限公司"}
+UNIVERSITIES = {c: u for c, u in {
+    "320100": ["南京大学", "东南大学", "南京理工大学", "南京航空航天大学"], "320200": ["江南大学"],
+    "320300": ["中国矿业大学", "江苏师范大学"], "320400": ["常州大学", "河海大学常州校区"],
+    "320500": ["苏州大学", "苏州科技大学"], "320600": ["南通大学", "南通职业大学"],
+    "320700": ["江苏海洋大学"], "320800": ["淮阴工学院"], "320900": ["盐城工学院"],
+    "321000": ["扬州大学"], "321100": ["江苏大学", "江苏科技大学"], "321200": ["泰州学院"],
+    "321300": ["宿迁学院"]}.items()}
+INSTITUTES = ["纺织产品质量监督检验研究院", "船舶设计研究所", "智能制造研究院", "化工研究所", "生物医药研究院"]
+SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "朱", "欧阳"]
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超"]
+FOREIGN = [("日本国东京都港区", "索尼株式会社"), ("日本大阪府", "松下知识产权经营株式会社"),
+           ("美国加利福尼亚州", "APPLE INC."), ("德国慕尼黑", "Siemens AG"),
+           ("韩国京畿道", "SAMSUNG ELECTRONICS CO., LTD."), ("瑞士巴塞尔", "Novartis AG"),
+           ("中国台湾新竹市", "台湾积体电路制造股份有限公司"), ("香港九龙", "香港纺织及成衣研发中心有限公司")]
 
 
 def check_digit(digits: str) -> str:
@@ -189,8 +211,30 @@ def make_records(n: int, seed: int) -> pd.DataFrame:
             addr.append(f"江苏省{nm}{tail}")
         else:
             addr.append(f"高新区{tail}")  # no city named: cannot be placed
-    applicant = [f"{nm[:-1]}{WORDS[a]}{WORDS[b]}科技有限公司" for nm, a, b in zip(
-        (CITIES[c][0] for c in city), rng.integers(15, size=n), rng.integers(15, size=n), strict=True)]
+    applicant = [f"{nm[:-1]}{WORDS[a]}{WORDS[b]}{SUFFIX[ind]}" for nm, a, b, ind in zip(
+        (CITIES[c][0] for c in city), rng.integers(15, size=n), rng.integers(15, size=n), industry,
+        strict=True)]
+    # applicant types: ~70 % enterprises, universities, institutes, individuals, a few public
+    # bodies; 5 % co-applications of a university or institute with an enterprise (产学研);
+    # 3 % foreign applicants (their address names the country: not placed in a Jiangsu city)
+    kind = rng.choice(["ent", "uni", "inst", "ind", "gov"], size=n, p=[0.70, 0.12, 0.05, 0.12, 0.01])
+    co = rng.random(n) < 0.05
+    foreign = rng.random(n) < 0.03
+    for i in range(n):
+        c = city[i]
+        if kind[i] == "uni":
+            applicant[i] = UNIVERSITIES[c][rng.integers(len(UNIVERSITIES[c]))]
+        elif kind[i] == "inst":
+            applicant[i] = f"江苏省{CITIES[c][0][:-1]}{INSTITUTES[rng.integers(len(INSTITUTES))]}"
+        elif kind[i] == "ind":
+            applicant[i] = SURNAMES[rng.integers(len(SURNAMES))] + GIVEN[rng.integers(len(GIVEN))]
+        elif kind[i] == "gov":
+            applicant[i] = f"{CITIES[c][0]}市场监督管理局"
+        if co[i] and kind[i] in ("uni", "inst"):
+            applicant[i] += f";{CITIES[c][0][:-1]}{WORDS[rng.integers(15)]}{WORDS[rng.integers(15)]}{SUFFIX[industry[i]]}"
+        if foreign[i]:
+            country, name = FOREIGN[rng.integers(len(FOREIGN))]
+            applicant[i], addr[i] = name, f"{country}{ROADS[road[i]]}{rng.integers(1, 99)}号"
     fmt = lambda d: np.where(np.isnat(d), "", np.datetime_as_string(d, unit="D"))  # noqa: E731
     frame = pd.DataFrame({
         "申请号": app_no, "申请日": fmt(filing), "公开（公告）号": pub_no,

@@ -1,0 +1,76 @@
+"""Step ``landscape``: each key industry's patent landscape (专利导航 · 产业) and each region's
+applicants, from the patent records' tables in the store (:mod:`ipbench.patents.tables`) and
+the facts (:mod:`ipbench.analysis.landscape`, :mod:`ipbench.analysis.applicants`).
+
+Tables are long, keyed by ``region_code`` (the scope's regions) and ``industry_code`` (the
+industries the records cover, ``ALL`` included); ``landscape_origins`` and
+``landscape_provinces`` are keyed by industry only. Without patent records the step is skipped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ipbench.analysis import applicants as ap
+from ipbench.analysis import landscape as ls
+from ipbench.patents.tables import TABLES
+from ipbench.steps.registry import Skip, StepContext, step
+
+MAKES = ("landscape_trends", "landscape_ipc", "landscape_life_cycle", "landscape_distribution",
+         "landscape_status", "landscape_events", "landscape_top_applicants", "landscape_type_mix",
+         "landscape_concentration", "landscape_origins", "landscape_provinces")
+
+
+def _tables(data: object) -> dict[str, pd.DataFrame]:
+    read = getattr(data, "table", None)
+    got = {name: read(name) for name in TABLES} if callable(read) else {}
+    if not got or any(t is None or t.empty for t in got.values()):
+        raise Skip("no patent records in the store", reason_zh="数据中没有专利著录项目数据",
+                   missing=("patent records",), how="add a patent_records source to data/sources.yaml")
+    return got
+
+
+def _years(ctx: StepContext) -> list[int]:
+    y = ctx.params.scope.years
+    return list(range(int(y.first), int(y.last) + 1))
+
+
+def _stack(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
+    frames = [t.assign(**keys) for keys, t in parts if t is not None and len(t)]
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    first = [c for c in ("region_code", "industry_code") if c in out.columns]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+@step("landscape", reads=("scope",), makes=MAKES)
+def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
+    """Patent landscape per key industry; top applicants and applicant-type mix per region."""
+    t = _tables(ctx.data)
+    years = _years(ctx)
+    regions = [str(r) for r in ctx.params.scope.regions]
+    industries = sorted(set(t["patent_applicant_types"]["industry_code"]))
+    facts = ctx.stages.get("facts")
+    if facts is None:
+        facts = pd.DataFrame(columns=["region_code", "industry_code", "year", "variable", "value"])
+    facts = facts[facts["source"].isin(set(t["patent_applicants"]["source"]))] if "source" in facts else facts
+    out: dict[str, list] = {k: [] for k in MAKES}
+    for ind in industries:
+        for reg in regions:
+            k = {"region_code": reg, "industry_code": ind}
+            out["landscape_trends"].append((k, ls.trends(facts, reg, ind)))
+            out["landscape_ipc"].append((k, ls.ipc_composition(t["patent_ipc"], reg, ind, years)))
+            out["landscape_life_cycle"].append((k, ls.life_cycle(t["patent_applicants"], reg, ind)))
+            out["landscape_status"].append((k, ls.legal_status(t["patent_status"], reg, ind)))
+            out["landscape_events"].append((k, ls.events(facts, reg, ind)))
+            out["landscape_top_applicants"].append(
+                (k, ap.top_applicants(t["patent_applicants"], t["patent_applicant_types"], reg, ind, years)))
+            out["landscape_type_mix"].append((k, ap.type_mix(t["patent_applicant_types"], reg, ind, years)))
+            out["landscape_concentration"].append((k, ap.concentration(t["patent_applicants"], reg, ind, years)))
+        ki = {"industry_code": ind}
+        out["landscape_distribution"].append((ki, ls.regional_distribution(facts, ind, years)))
+        by_o, by_p = ls.origins(t["patent_origins"], ind, years)
+        out["landscape_origins"].append((ki, by_o))
+        out["landscape_provinces"].append((ki, by_p))
+    return {k: _stack(v) for k, v in out.items()}

@@ -1,0 +1,73 @@
+"""The landscape step and analyses on tables ingested from a small export with known records."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ipbench.analysis import applicants as ap
+from ipbench.patents import ingest
+from ipbench.steps.registry import Skip
+from ipbench.steps.landscape import MAKES, landscape
+
+HEAD = "申请号,申请日,授权公告日,主分类号,申请（专利权）人,地址,专利类型,转让日\n"
+ROWS = [
+    "CN201910000001.1,2019-01-01,2021-01-01,B63B1/00,南通船舶有限公司,江苏省南通市崇川区,发明,2022-01-01",
+    "CN201910000002.1,2019-02-01,,B63B35/44,南通船舶有限公司;南通大学,江苏省南通市崇川区,发明,",
+    "CN202010000003.1,2020-02-01,,B63B1/00,南通大学,江苏省南通市崇川区,发明,",
+    "CN202010000004.1,2020-03-01,,B63B1/00,张三,江苏省南京市江宁区,发明,",
+    "CN202010000005.1,2020-04-01,,B63B1/00,Siemens AG,德国慕尼黑,发明,",
+]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    f = tmp_path_factory.mktemp("l") / "a.csv"
+    f.write_text(HEAD + "\n".join(ROWS) + "\n", encoding="utf-8")
+    return ingest([f], scope="32", years=[2019, 2020, 2021, 2022], source="recs")
+
+
+class Data:
+    def __init__(self, tables):
+        self.tables = tables
+
+    def table(self, name):
+        t = self.tables.get(name)
+        return None if t is None else t.assign(source="recs")
+
+
+def ctx(tables, facts):
+    scope = SimpleNamespace(regions=["320600", "320100"], years=SimpleNamespace(first=2019, last=2020))
+    return SimpleNamespace(params=SimpleNamespace(scope=scope), data=Data(tables), stages={"facts": facts})
+
+
+def test_top_applicants_shares_and_concentration(result):
+    t = result.tables
+    top = ap.top_applicants(t["patent_applicants"], t["patent_applicant_types"], "320600", "MARINE", [2019, 2020])
+    assert list(top["applicant"]) == ["南通大学", "南通船舶有限公司"]  # tie: 2 each, by name
+    assert list(top["rank"]) == [1, 1]
+    assert top["share"].tolist() == [2 / 3, 2 / 3]  # co-application credited to both
+    c = ap.concentration(t["patent_applicants"], "320600", "MARINE", [2019, 2020])
+    assert c["applicants"].iloc[0] == 2 and c["HHI"].iloc[0] == pytest.approx(5000.0)
+
+
+def test_step_makes_every_table(result):
+    out = landscape(ctx(result.tables, result.facts))
+    assert set(out) == set(MAKES)
+    mix = out["landscape_type_mix"]
+    m = mix[(mix.region_code == "320600") & (mix.industry_code == "MARINE")].set_index("applicant_type")
+    assert m.loc["enterprise", "applications"] == 2.0 and m.loc["university", "applications"] == 1.0
+    assert m.loc["enterprise", "iur_share"] == 0.5
+    orig = out["landscape_origins"]
+    o = orig[orig.industry_code == "MARINE"].set_index("origin")["applications"].to_dict()
+    assert o == {"CN": 4.0, "DE": 1.0}
+    ev = out["landscape_events"]
+    assert ev.loc[(ev.region_code == "320600") & (ev.industry_code == "ALL") & (ev.year == 2022),
+                  "patent_transfer"].iloc[0] == 1.0
+
+
+def test_step_skips_without_records():
+    with pytest.raises(Skip):
+        landscape(ctx({}, pd.DataFrame()))
