@@ -9,8 +9,8 @@ import pytest
 
 from ipbench.analysis import applicants as ap
 from ipbench.patents import ingest
-from ipbench.steps.registry import Skip
 from ipbench.steps.landscape import MAKES, landscape
+from ipbench.steps.registry import Skip
 
 HEAD = "申请号,申请日,授权公告日,主分类号,申请（专利权）人,地址,专利类型,转让日\n"
 ROWS = [

@@ -27,6 +27,10 @@ def ingest_cmd(
     source: Annotated[str, typer.Option(help="source id written in the facts rows")] = "patent_export",
     out: Annotated[Path | None, typer.Option(help="output folder (default data/interim/patents)")] = None,
     strict: Annotated[bool, typer.Option(help="stop at the first malformed cell")] = False,
+    engine: Annotated[str, typer.Option(help="where the aggregation runs: duckdb | spark (SparkSession"
+                                        " from SPARK_REMOTE / spark-submit settings)")] = "duckdb",
+    spark_dir: Annotated[str | None, typer.Option(help="folder every Spark executor can read (engine spark;"
+                                                  " default IPBENCH_SPARK_DIR or a local temp folder)")] = None,
 ) -> None:
     """Read exports, assign regions and industries, count by region × industry × year."""
     from ipbench.patents.ingest import ingest
@@ -50,7 +54,7 @@ def ingest_cmd(
     try:
         result = ingest(files, mapping=mapping, concordance=concordance, policy=policy,
                         target=target, level=level, scope=scope, source=source, strict=strict,
-                        on_step=on_step, on_file=on_file)
+                        on_step=on_step, on_file=on_file, engine=engine, spark_dir=spark_dir)
     except IpbenchError as exc:
         bar.close()
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)

@@ -39,6 +39,7 @@ ORDER: list[tuple[str, str]] = [
     ("targets", "targets"),
     ("robustness", "robustness"),
     ("lagging", "lagging"),
+    ("landscape", "landscape"),
 ]
 
 
