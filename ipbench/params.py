@@ -429,6 +429,9 @@ class Intensive(_Model):
     density_threshold: float | None = Field(None, ge=0)
     scale_threshold: float | None = Field(None, ge=0)
     per: float = Field(10_000.0, gt=0)
+    #: industries against the whole economy's density, or against the listed industries pooled
+    #: (ipbench.analysis.intensive.BASES); stated on every page
+    basis: Literal["whole_economy", "industries"] = "whole_economy"
 
 
 class Guidance(_Model):

@@ -141,8 +141,9 @@ def test_english_suite_has_no_chinese_left(english):
         assert DEMO_NOTICE in html, kind  # the notice stays, verbatim
     region = pages["region"].read_text(encoding="utf-8")
     assert "<title>Nantong · Region report" in region
-    assert "Matching pair" in region and "lags behind" in region
-    assert "Method: normalization minmax · weighting entropy · aggregation arithmetic" in region
+    assert "Matching pair" in region and " lags" in region
+    assert ("normalization: min–max rescaling · weighting: entropy method · aggregation:"
+            " weighted arithmetic mean") in region
 
 
 @pytest.mark.slow

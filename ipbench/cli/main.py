@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ipbench.cli import compare, data, editions, experts, params, patents, run
+from ipbench.cli import compare, data, editions, experts, export, params, patents, run
 
 app = typer.Typer(
     name="ipbench",
@@ -19,6 +19,7 @@ run.register(app)  # top-level commands: run, lab, demo
 app.add_typer(experts.app, name="experts", help="AHP questionnaires for the expert group.")
 compare.register(app)  # ipbench compare A B …: scenarios side by side
 editions.register(app)  # ipbench publish: reports kept as an edition
+app.add_typer(export.app, name="export", help="Export report pages (PDF via headless Chromium).")
 
 
 if __name__ == "__main__":  # pragma: no cover

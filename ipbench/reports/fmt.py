@@ -136,7 +136,7 @@ def format_values(values: pd.Series, fmt: Format, lang: str = "zh") -> pd.Series
         return s.map({True: yes, False: no}).fillna(MISSING).astype(str)
     num = pd.to_numeric(s, errors="coerce").astype(float) * fmt.scale
     pattern = ("{:.0f}" if fmt.kind == "year" else f"{{:,.{fmt.decimals}f}}") + fmt.suffix
-    out = num.map(pattern.format, na_action="ignore")
+    out = num.map(pattern.format, na_action="ignore").astype(object)
     if fmt.decimals == 0:  # "-0" from rounding a small negative
         out = out.where(out != "-0", "0")
     return out.fillna(MISSING).astype(str)

@@ -28,6 +28,13 @@ class Kind:
     pattern: re.Pattern[str] | None  #: codes must match (None: one page, code = name)
     codes: Callable[[Any], list[str]]  #: the scope's codes of this kind
     parameter: str = ""       #: notebook parameter receiving the code
+    title: tuple[str, str] = ("", "")  #: (中文, English) name of the kind (index, page titles)
+
+    def label(self, lang: str = "zh") -> str:
+        from ipbench.reports.labels import LABELS
+
+        zh, en = self.title if self.title[0] else LABELS.get(self.name, (self.name, self.name))
+        return en if lang == "en" else zh
 
     def output(self, code: str) -> Path:
         """Relative output path of the page for ``code`` (validated)."""
@@ -45,12 +52,14 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.name: k for k in (
         Kind("overview", "overview.ipynb", "ipbench.reports.views.overview:OverviewView", "",
-             None, lambda scope: ["overview"]),
+             None, lambda scope: ["overview"], title=("总览", "Overview")),
         Kind("region", "region.ipynb", "ipbench.reports.views.region:RegionView", "regions",
-             REGION_RE, lambda scope: [str(c) for c in scope.regions], "region_code"),
+             REGION_RE, lambda scope: [str(c) for c in scope.regions], "region_code",
+             ("区域报告", "Region report")),
         Kind("industry", "industry.ipynb", "ipbench.reports.views.industry:IndustryView",
              "industries", INDUSTRY_RE,
-             lambda scope: [str(c) for c in scope.industries if c != "ALL"], "industry_code"),
+             lambda scope: [str(c) for c in scope.industries if c != "ALL"], "industry_code",
+             ("产业报告", "Industry report")),
     )
 }
 

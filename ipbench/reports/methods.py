@@ -17,6 +17,9 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
     it = p.get("intensive", {}) or {}
     window = it.get("window", 3)
     dens = it.get("density_threshold")
+    from ipbench.analysis.intensive import BASES
+
+    basis_zh, basis_en = BASES.get(it.get("basis", "whole_economy"), ("", ""))
     scale = it.get("scale_threshold")
     rob = p.get("robustness", {}) or {}
     gd = p.get("guidance", {}) or {}
@@ -63,12 +66,12 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
         (("专利密集型产业（规则）", "Patent-intensive industries (rule)"),
          ("发明专利密集度、规模均达到规定标准的产业（国家统计局、国家知识产权局）。本报告：密集度="
           f"{window}年窗口期发明专利授权量 ÷ 窗口期年均从业人员（万人）；门槛：{dens_zh}；规模门槛："
-          f"{scale_zh}；两项均严格高于门槛为密集型。产业与全部产业（全社会）比较；区域页的"
+          f"{scale_zh}；两项均严格高于门槛为密集型。产业比较口径：{basis_zh}（参数 intensive.basis）；区域页的"
           "“本产业内各区域”与本产业全部区域的平均比较。官方数值门槛未经核实，故作为参数。",
           "industries whose invention-patent density and scale both reach set standards (NBS &"
           f" CNIPA). Here: density = invention grants in the {window}-year window ÷ average annual"
           f" employment (10k persons); threshold: {dens_en}; scale threshold: {scale_en}; both"
-          " strictly above = intensive. Industries are compared with the whole economy; 'regions"
+          f" strictly above = intensive. Industries: {basis_en} (params intensive.basis); 'regions"
           " within an industry' with that industry's average over all regions. Official numeric"
           " thresholds are not verified, hence parameters."),
          ("国家统计局《知识产权(专利)密集型产业统计分类(2019)》；国家统计局、国家知识产权局"

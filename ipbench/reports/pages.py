@@ -91,7 +91,7 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
             err = (f" · <a class='ipbench-failed' href='{escape(e['error_href'])}'>"
                    f"{escape(label('error_page', lang))}</a>" if e.get("error_href") else "")
             lis.append(f"<li>{link} <small>({escape(status)})</small>{err}</li>")
-        parts.append(f"<h2>{escape(label(kind, lang))}</h2><ul>{''.join(lis)}</ul>")
+        parts.append(f"<h2>{escape(KINDS[kind].label(lang))}</h2><ul>{''.join(lis)}</ul>")
     if downloads:
         parts.append("<ul>" + "".join(f"<li><a href='{escape(href)}'>{escape(label(key, lang))}</a></li>"
                                       for href, key in downloads) + "</ul>")

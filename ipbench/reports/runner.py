@@ -131,8 +131,6 @@ def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, st
         targets = [t for t in targets if any(
             t[0] == k and (c is None or c == t[1]) for k, c in wanted)]
     lang = params.lang
-    from ipbench.reports.labels import label
-
     jobs = []
     for kind, code in targets:
         output = safe_output(out_root, kind, code)
@@ -141,8 +139,8 @@ def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, st
         if spec.parameter:
             parameters[spec.parameter] = code
         name = names.get(kind, {}).get(code, code)
-        title = (f"{params.title} · {label(kind, lang)}" if spec.pattern is None
-                 else f"{name} · {label(kind, lang)} · {params.title}")
+        title = (f"{params.title} · {spec.label(lang)}" if spec.pattern is None
+                 else f"{name} · {spec.label(lang)} · {params.title}")
         jobs.append(Job(kind, code, str(nbdir / spec.notebook), str(output), parameters,
                         title))
     return jobs

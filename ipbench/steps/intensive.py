@@ -75,11 +75,13 @@ def intensive(ctx: StepContext) -> dict[str, Any]:
     else:
         tot = byind.groupby(level="industry_code").agg({"patents": "sum", "employment": "sum"})
         econ = allr.sum()
-        ref_i = {"patents": float(econ["patents"]), "employment": float(econ["employment"])}
+        ref_i = ii.industry_reference({"patents": float(econ["patents"]),
+                                       "employment": float(econ["employment"])}, spec.basis)
         ind_t = ii.ip_intensive(tot["patents"], tot["employment"], reference=ref_i, **args)
         ind_t["window"] = f"{years[0]}-{years[-1]}"
+        ind_t["basis"] = spec.basis
         out["intensive_industries"] = ind_t.rename_axis("industry_code").reset_index()
-        rows.append(("", "industries", ii.describe_intensive(ind_t, ind_names)))
+        rows.append(("", "industries", ii.describe_intensive(ind_t, ind_names, basis=spec.basis)))
         within = []
         for code, g in byind.groupby(level="industry_code"):
             t = ii.ip_intensive(g.droplevel("industry_code")["patents"],

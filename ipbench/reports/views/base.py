@@ -85,6 +85,13 @@ class AnalysisTables:
                 ("scale_threshold", "scale_threshold", None),
                 ("intensive", "is_intensive", None)]
 
+    def basis_note(self: Any) -> str:
+        """What the industries' density threshold is (params intensive.basis), stated."""
+        from ipbench.analysis.intensive import BASES
+
+        basis = (self.p.get("intensive", {}) or {}).get("basis", "whole_economy")
+        return self.lg.pick(*BASES.get(basis, (basis, basis))) + self.lg.pick("。", ".")
+
     def guidance_table(self: Any, g: pd.DataFrame, name_label: str, css_id: str) -> str:
         g = g.assign(type_text=self.lg.col(g, "type"), direction_text=self.lg.col(g, "direction"))
         cols = [("name", name_label, None), ("ip_advantage", "ip_advantage", None),
@@ -354,17 +361,38 @@ class ReportView(AnalysisTables):
     def has(self, *tables: str) -> bool:
         return all(t in self.res and len(self.res[t]) for t in tables)
 
-    def map_figure(self, values: pd.Series, title: str, highlight: Any = None) -> str:
-        from ipbench import maps
-
+    def _map_args(self) -> dict[str, Any]:
         parent = self.p["scope"].get("reference") or \
             self.res["regions"]["parent_code"].dropna().iloc[0]
         names: bool | dict[str, str] = True
         if self.lg.en:
             names = {c: n for c, n in self._regions.items() if n}
-        fig = maps.choropleth(values, parent_code=parent, highlight=highlight, title=title,
-                              show_values=True, names=names,
-                              lang="en" if self.lg.en else None)
+        return {"parent_code": parent, "names": names, "lang": "en" if self.lg.en else None,
+                "show_values": True}
+
+    def map_figure(self, values: pd.Series, title: str, highlight: Any = None,
+                   value_fmt: str = "{:.2f}") -> str:
+        """A numbered choropleth of ``values`` (scores and ratios with 2 decimals)."""
+        from ipbench import maps
+
+        fig = maps.choropleth(values, highlight=highlight, title=None, fmt=value_fmt,
+                              **self._map_args())
+        return self.figure(fig, title)
+
+    def map_grid(self, panels: dict[str, pd.Series], title: str, highlight: Any = None,
+                 value_fmt: str = "{:.2f}") -> str:
+        """Several choropleths (one per panel title) as one numbered figure, two per row."""
+        from ipbench import maps
+
+        n = len(panels)
+        rows = (n + 1) // 2
+        fig = new_figure(10, 4.2 * rows)
+        axes = fig.subplots(rows, 2, squeeze=False).ravel()
+        for ax, (name, values) in zip(axes, panels.items(), strict=False):
+            maps.choropleth(values, highlight=highlight, title=name, fmt=value_fmt, ax=ax,
+                            **self._map_args())
+        for ax in axes[n:]:
+            ax.set_axis_off()
         return self.figure(fig, title)
 
     # ------------------------------------------------------------------ shared sections

@@ -127,7 +127,7 @@ class IndustryView(ReportView):
                       self.table(me, [("name", "industry_name", None),
                                       *self.intensive_cols("intensive_industries")],
                                  self.L("intensive_industries_table").format(first=first, last=last),
-                                 note=self.L("whole_economy_basis"),
+                                 note=self.basis_note(),
                                  css_id="ipbench-intensive-industry")]
         else:
             parts.append(self.skipped("intensive"))

@@ -253,7 +253,7 @@ class OverviewView(ReportView):
             parts.append(self.table(t.sort_values("density", ascending=False),
                                     [("name", "industry_name", None), *cols],
                                     self.L("intensive_industries_table").format(first=first, last=last),
-                                    note=self.L("whole_economy_basis"),
+                                    note=self.basis_note(),
                                     css_id="ipbench-intensive-industries"))
         else:
             parts.append(self.skipped("intensive"))

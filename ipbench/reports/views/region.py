@@ -137,15 +137,17 @@ class RegionView(ReportView):
                                 css_id="ipbench-matching"))
         if self.has("dynamics_trajectory"):
             parts.append(self._trajectory())
+        panels = {}
         for key, _, _ in self.pairs():
             rows = c[c["pair"] == key]
             if len(rows):
                 name = self.pair_name(key)
                 parts.append(f"<h3 id='pair-{escape(key)}'>{escape(name)}</h3>")
-                traj = self.sentences("dynamics_sentences", self.code, f"trajectory:{key}")
-                parts.append(traj)
-                parts.append(self.map_figure(rows.set_index("region_code")["D"], self.L(
-                    "pair_map").format(pair=name, year=self.base_year), highlight=self.code))
+                parts.append(self.sentences("dynamics_sentences", self.code, f"trajectory:{key}"))
+                panels[name] = rows.set_index("region_code")["D"]
+        if panels:
+            parts.append(self.map_grid(panels, self.L("pair_maps").format(year=self.base_year),
+                                       highlight=self.code))
         return self._section("matching_pairs", *parts)
 
     def _trajectory(self) -> str:

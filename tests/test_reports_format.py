@@ -1,0 +1,150 @@
+"""The formatting policy, the language helper, the kinds table and the document frame of the
+views (issue 10: units with numbers, no raw codes, numbered tables, local time)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from ipbench.reports import fmt
+from ipbench.reports.kinds import KINDS, ONLY_RE
+from ipbench.reports.lang import Lang
+from ipbench.reports.provenance import local_time
+
+
+def test_counts_are_whole_numbers():
+    """47,255.00 件 → 47,255; fractional counts (IPC fractional counting) too."""
+    f = fmt.for_unit("件", "count")
+    assert fmt.format_values(pd.Series([47255.0, 714.9166]), f).to_list() == ["47,255", "715"]
+    assert f.decimals == 0 and fmt.for_unit("家").kind == "count"
+
+
+def test_money_in_yi_or_wan_by_magnitude():
+    """676,800,000,000.000 yuan → 6,768.00 亿元; small sums in 万元."""
+    big = fmt.for_unit("元", "money", [676_800_000_000.0, 1e11])
+    assert big.unit_zh == "亿元" and fmt.format_cell(676_800_000_000.0, big) == "6,768.00"
+    small = fmt.for_unit("元", "money", [3_500_000.0])
+    assert small.unit_zh == "万元" and fmt.format_cell(3_500_000.0, small) == "350.0"
+    assert fmt.for_unit("亿元").unit_zh == "亿元"
+
+
+def test_fractions_and_growth_in_percent():
+    """growth 0.124 → 12.4 (with % in the header)."""
+    g = fmt.column_format("growth")
+    assert fmt.format_cell(0.124, g) == "12.4" and g.unit_zh == "%"
+    assert fmt.format_cell(98.04, fmt.column_format("attainment_pct")) == "98.0"
+    assert fmt.for_unit("%").kind == "percent"
+
+
+def test_scores_two_decimals_years_and_ranks_integers_booleans_words():
+    assert fmt.format_cell(0.56123, fmt.column_format("D")) == "0.56"
+    assert fmt.format_cell(2024, fmt.column_format("year")) == "2024"
+    assert fmt.format_cell(3.0, fmt.column_format("rank")) == "3"
+    assert fmt.format_values(pd.Series([True, False]), fmt.INTEGER).to_list() == ["是", "否"]
+    assert fmt.format_values(pd.Series([True]), fmt.INTEGER, "en").to_list() == ["yes"]
+    assert fmt.format_cell(float("nan"), fmt.SCORE) == "–"
+
+
+def test_lang_helper_picks_columns_and_names():
+    t = pd.DataFrame({"type_zh": ["优势型"], "type_en": ["Advantaged"], "zh": ["句"], "en": ["s"]})
+    assert Lang("en").col(t, "type").iloc[0] == "Advantaged"
+    assert Lang("zh").col(t, "").iloc[0] == "句"
+    dim = pd.DataFrame({"region_code": ["320600"], "name_zh": ["南通市"], "name_en": [""]})
+    assert Lang("en").names(dim, "region_code") == {"320600": "南通市"}  # empty en → zh
+
+
+def test_kinds_table_drives_outputs_and_only():
+    assert set(KINDS) >= {"overview", "region", "industry"}
+    assert str(KINDS["region"].output("320600")) == "regions/320600.html"
+    with pytest.raises(ValueError, match="not a validated code"):
+        KINDS["region"].output("../x")
+    assert ONLY_RE.fullmatch("industry:MARINE") and not ONLY_RE.fullmatch("atlas")
+    for k in KINDS.values():  # every entry names a view class that exists
+        assert k.view_class().KIND == k.name
+
+
+def test_adding_a_kind_is_one_entry(monkeypatch, tmp_path):
+    """A new kind in KINDS is planned by the runner with no other change."""
+    from types import SimpleNamespace
+
+    from ipbench.reports import kinds, runner
+
+    extra = kinds.Kind("atlas", "overview.ipynb", "ipbench.reports.views.overview:OverviewView",
+                       "atlas", None, lambda scope: ["atlas"])
+    monkeypatch.setitem(kinds.KINDS, "atlas", extra)
+    params = SimpleNamespace(name="x", title="T", lang="zh", scope=SimpleNamespace(
+        regions=["320600"], industries=["ALL"]))
+    project = SimpleNamespace(reports=tmp_path / "reports", notebooks=tmp_path / "nb")
+    jobs = runner.plan(params, project, tmp_path, {}, None)
+    assert [(j.kind, j.code) for j in jobs] == [("overview", "overview"), ("region", "320600"),
+                                                 ("atlas", "atlas")]
+    assert jobs[-1].output.endswith("atlas/atlas.html")
+
+
+def test_run_time_is_local_with_offset():
+    """Issue 10: the run time was shown in UTC."""
+    assert local_time({"created": "2026-11-29T04:08:30+00:00"}) == "2026-11-29 12:08:30 +08:00"
+    assert local_time({"created": "2026-11-29T04:08:30+00:00"},
+                      {"timezone": "Europe/Berlin"}).endswith("+01:00")
+
+
+def test_methods_appendix_states_rules_with_sources(demo_results):
+    from ipbench.reports.methods import methods_rows
+
+    rows = methods_rows(demo_results, "zh")
+    text = " ".join(" ".join(r) for r in rows)
+    assert "国家统计局" in text and "年均从业人员" in text and "王淑佳" in text
+    assert all(src for _, _, src in rows)
+
+
+# ------------------------------------------------------------------ views on a small run
+
+@pytest.fixture(scope="module")
+def demo_results():
+    """The newest demo run folder of this checkout (skips when there is none)."""
+    from ipbench.project import Project
+    from ipbench.runfolder import Results
+
+    try:
+        runs = sorted((Project.find().runs / "demo").glob("*/manifest.json"),
+                      key=lambda p: p.stat().st_mtime)
+    except Exception:  # noqa: BLE001 - no project here
+        runs = []
+    if not runs:
+        pytest.skip("no demo run folder: run `ipbench run params/demo.yaml` first")
+    return Results.read(runs[-1].parent)
+
+
+def _visible(html: str) -> str:
+    html = re.sub(r"<img[^>]*>", "", html)
+    html = re.sub(r"<details class='ipbench-log'>.*?</details>", "", html, flags=re.S)
+    html = re.sub(r"<section[^>]*data-section='methods'.*?</section>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.slow
+def test_region_view_frame_and_no_codes(demo_results):
+    from ipbench.reports.views import RegionView
+
+    v = RegionView(demo_results, "320600")
+    parts = [str(getattr(v, m)()) for m in ("header", "contents", "summary", "ranking_map",
+                                            "matching", "peers", "intensive", "targets",
+                                            "robustness", "methods")]
+    html = "".join(parts)
+    text = _visible(html)
+    assert "../index.html" in html and "+08:00" in text
+    nums = [int(n) for n in re.findall(r"<figcaption>表(\d+) ", html)]
+    assert nums == list(range(1, len(nums) + 1)) and len(nums) >= 6
+    assert re.findall(r"<figcaption>图(\d+) ", html)[:2] == ["1", "2"]
+    codes = set(demo_results["catalogue"]["code"]) | {"patent_grant_invention", "value_added",
+                                                      "rd_expenditure", "minmax", "entropy",
+                                                      "arithmetic", "320000", "pooled"}
+    found = [c for c in codes if re.search(rf"(?<![\w/]){re.escape(c)}(?![\w/])", text)]
+    assert found == [], found
+    assert "True" not in text and "False" not in text
+    assert "子系统1得分" not in text and "南通市南通" not in text
+    # one map per pair
+    pairs = demo_results.params["matching"]
+    assert "四对匹配关系的耦合协调度D</figcaption>" in html and len(pairs) == 4
