@@ -134,7 +134,8 @@ def test_provincial_atlas_fits_the_budget_and_loads_nothing_external(provinces_h
     assert re.findall(r"<script[^>]*\bsrc=['\"]([^'\"]+)", html) == [atlas.PLOTLY_JS]
     assert not re.search(r"https?://", html), re.search(r".{60}https?://.{60}", html)
     assert "<link" not in html and "@import" not in html
-    assert "window.PlotlyGeoAssets={topojson:{}}" in html  # no base-map fetch from plotly's CDN
+    # plotly finds its base map in the page and fetches none from its CDN
+    assert "window.PlotlyGeoAssets={topojson:{world_110m:{" in html
 
 
 def test_provincial_payload_has_every_variable_and_the_inset(provinces_html):

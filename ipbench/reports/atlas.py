@@ -43,6 +43,10 @@ NATIONAL_RANGE = {"lon": [73.0, 135.5], "lat": [17.5, 54.0]}
 INSET_RANGE = {"lon": [106.0, 123.0], "lat": [2.5, 24.0]}
 MARITIME_LINE = "administrative/amap/maritime/100000.geojson"
 _CODE = re.compile(r"^\d{6}$")
+#: the base-map name plotly's geo subplot looks up (scope "world", resolution 110) and the
+#: empty topology given under it, so that plotly.js never fetches one from its CDN
+TOPOJSON_NAME = "world_110m"
+_EMPTY_TOPOLOGY = '{type:"Topology",objects:{},arcs:[]}'
 
 #: page texts (中文, English); shown bilingual
 TEXT: dict[str, tuple[str, str]] = {
@@ -173,6 +177,11 @@ def _round_coords(coords: Any, decimals: int) -> list:
 
 
 def _polygon(poly: Any, decimals: int) -> list | None:
+    """Rings of ``poly`` with the exterior clockwise, as d3-geo (plotly's geo) needs: a
+    counter-clockwise exterior is read as the whole globe minus the region."""
+    from shapely.geometry.polygon import orient
+
+    poly = orient(poly, sign=-1.0)
     rings = [_round_coords(poly.exterior.coords, decimals)]
     if len(rings[0]) < 4:
         return None
@@ -391,7 +400,7 @@ def _json(obj: Any) -> str:
 def atlas_html(res: Any, title: str | None = None, tolerance: float | None = None,
                index_href: str = "index.html") -> str:
     """The atlas page (HTML text) of a run's results."""
-    from ipbench.reports.provenance import provenance_html
+    from ipbench.reports.provenance import demo_banner_html, provenance_html
     from ipbench.reports.style import CSS, FONT_STACK
     from ipbench.reports.webfont import font_face_css
 
@@ -401,7 +410,7 @@ def atlas_html(res: Any, title: str | None = None, tolerance: float | None = Non
     title = title or f"{res.manifest.get('title', '')} · {_t('atlas', lang)}"
     body = (
         f"<p><a href='{escape(index_href)}'>{escape(_t('back_index', lang))}</a></p>"
-        f"<h1>{escape(title)}</h1>{provenance_html(res.manifest, lang)}"
+        f"<h1>{escape(title)}</h1>{demo_banner_html() if res.is_demo else ''}"
         "<div id='atlas-controls'>"
         f"<label>{escape(_t('variable', lang))} <select id='atlas-var'></select></label> "
         f"<label>{escape(_t('year', lang))} <input id='atlas-year' type='range' step='1'>"
@@ -413,10 +422,11 @@ def atlas_html(res: Any, title: str | None = None, tolerance: float | None = Non
         "<div id='atlas-map' style='width:100%;height:660px'></div>"
         f"<p class='atlas-note'>{escape(_t('open_report', lang))}</p>"
         "<div id='atlas-selected'></div><p id='atlas-gravity-def' class='atlas-note'></p>"
+        + provenance_html(res.manifest, lang)
     )
     css = CSS + ("#atlas-controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;"
                  "margin:8px 0}#atlas-var{max-width:520px}.atlas-note{font-size:13px;color:#444}"
-                 "#atlas-selected table{margin-top:6px}")
+                 "#atlas-selected table{margin-top:6px}select,button,input{font-family:inherit}")
     data = _json(payload)
     chars = "".join(sorted({ch for ch in body + data + title if ord(ch) > 126}))
     font = font_face_css(chars) if any("\u2e80" <= ch <= "\u9fff" for ch in chars) else ""
@@ -425,7 +435,7 @@ def atlas_html(res: Any, title: str | None = None, tolerance: float | None = Non
         "<meta charset='utf-8'><meta name='viewport' content='width=device-width'>"
         f"<title>{escape(title)}</title><style>{css}</style><style id='ipbench-font'>{font}</style>"
         # plotly's geo subplot fetches a base-map topojson from its CDN unless one is present
-        "<script>window.PlotlyGeoAssets={topojson:{}};</script>"
+        f"<script>window.PlotlyGeoAssets={{topojson:{{{TOPOJSON_NAME}:{_EMPTY_TOPOLOGY}}}}};</script>"
         f"<script src='{PLOTLY_JS}'></script></head><body><main>{body}</main>"
         f"<script type='application/json' id='atlas-data'>{data}</script>"
         f"<script>{_SCRIPT}</script></body></html>"
@@ -560,14 +570,16 @@ _SCRIPT = r"""
       loc.push(c); z.push(k.x); cd.push([name(i), k.text, k.rank, c]);
     });
     const [zmin, zmax] = range(v);
-    const bar = { title: { text: (L ? v.en : v.zh).replace(/(.{24})/g, '$1<br>') + (v.unit[L] ? '<br>(' + v.unit[L] + ')' : ''), font: { size: 11 } },
-                  len: 0.75, thickness: 14 };
+    const bar = { title: { text: (L ? v.en : v.zh).replace(/(.{12})/g, '$1<br>') + (v.unit[L] ? '<br>(' + v.unit[L] + ')' : ''), font: { size: 11 } },
+                  x: 1, xanchor: 'right', y: 0.98, yanchor: 'top', len: 0.6, thickness: 14 };
     if (v.cats) { bar.tickvals = v.cats[0].map((_, k) => k + 1); bar.ticktext = v.cats[L]; }
     return { type: 'choropleth', name: 'values', geo: geo, geojson: A.geo, featureidkey: 'id',
              locations: loc, z: z, customdata: cd, zmin: zmin, zmax: zmax, zauto: false,
-             colorscale: v.cats ? gradeScale(v.cats[0].length) : 'YlOrRd', reversescale: false,
+             colorscale: v.cats ? gradeScale(v.cats[0].length) : 'YlOrRd', reversescale: !v.cats,  // plotly's YlOrRd runs dark to light
              showscale: geo === 'geo', colorbar: bar,
-             marker: { line: { color: '#ffffff', width: 0.6 } },
+             // the region the page was opened on (#code) gets a thick dark outline
+             marker: { line: { color: loc.map(c => c === state.hash ? '#08306b' : '#ffffff'),
+                               width: loc.map(c => c === state.hash ? 3 : 0.6) } },
              hovertemplate: '<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>' + A.years[yi] + '</extra>' };
   }
   function baseTrace(geo) {
@@ -581,13 +593,6 @@ _SCRIPT = r"""
              colorscale: [[0, '#d9d9d9'], [1, '#d9d9d9']], zmin: 0, zmax: 1,
              marker: { line: { color: '#9a9a9a', width: 0.5 } },
              hovertemplate: '%{customdata[0]}<br>%{customdata[1]}<extra></extra>' };
-  }
-  function hashTrace(geo) {
-    const c = state.hash;
-    return { type: 'choropleth', name: 'selected', geo: geo, geojson: A.geo, featureidkey: 'id',
-             locations: c ? [c] : [], z: c ? [1] : [], showscale: false, hoverinfo: 'skip',
-             colorscale: [[0, 'rgba(0,0,0,0)'], [1, 'rgba(0,0,0,0)']],
-             marker: { line: { color: '#08306b', width: 3 } } };
   }
   function gravityTraces() {
     const g = A.gravity;
@@ -620,13 +625,14 @@ _SCRIPT = r"""
     return [t('geo'), t('geo2')];
   }
   function traces() {
-    const out = [baseTrace('geo'), valueTrace('geo'), hashTrace('geo')];
+    const out = [baseTrace('geo'), valueTrace('geo')];
     if (A.national) out.push(baseTrace('geo2'), valueTrace('geo2'));
     return out.concat(lineTraces(), gravityTraces());
   }
   function layout() {
-    const geo = { visible: false, projection: { type: 'mercator' }, bgcolor: 'rgba(0,0,0,0)' };
-    const lay = { margin: { l: 0, r: 0, t: 10, b: 0 }, dragmode: 'pan', showlegend: !!A.gravity,
+    const geo = { visible: false, scope: 'world', resolution: 110, projection: { type: 'mercator' },
+                  bgcolor: 'rgba(0,0,0,0)' };
+    const lay = { margin: { l: 0, r: 10, t: 10, b: 0 }, dragmode: 'pan', showlegend: !!A.gravity,
                   legend: { x: 0, y: 0, bgcolor: 'rgba(255,255,255,0.8)' },
                   font: { family: A.font }, hoverlabel: { font: { family: A.font } } };
     if (A.national) {
@@ -694,7 +700,10 @@ _SCRIPT = r"""
   }
   readHash();
   sel.value = state.key;
-  draw().then(() => {
+  if (A.national) gd.style.height = Math.min(900, Math.max(480, Math.round(gd.clientWidth * 0.78))) + 'px';
+  // plotly measures legend and colour-bar texts when it draws: wait for the embedded font
+  const fontsReady = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+  fontsReady.then(draw).then(() => {
     gd.on('plotly_click', ev => {
       const p = ev.points && ev.points[0];
       const code = p && p.location;
