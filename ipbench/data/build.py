@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from ipbench.data import schema
 from ipbench.data.loaders import read_tables, to_cells
-from ipbench.data.sources import PatentRecordsSource, Source, load_sources
+from ipbench.data.sources import PatentRecordsSource, Source, load_sources, resolve_inside
 from ipbench.data.validate import FACT_COLUMNS, Collector, Problem, validate_cells
 from ipbench.data.vocabulary import Vocabulary
 from ipbench.errors import DataError
@@ -96,10 +96,11 @@ def load_source(
     path = project.raw / spec.file
     shown = _display(project, path)
     try:
+        path = resolve_inside(project.raw, spec.file)
         tables = read_tables(path, spec, shown)
         cells = pd.concat([to_cells(t, spec, set(vocab.variables)) for t in tables], ignore_index=True)
     except DataError as exc:
-        return pd.DataFrame(columns=FACT_COLUMNS), [Problem("error", _bare(exc), exc.file, exc.sheet, exc.row, exc.column, exc.value)]
+        return pd.DataFrame(columns=FACT_COLUMNS), [Problem("error", _bare(exc), exc.file or shown, exc.sheet, exc.row, exc.column, exc.value)]
     return validate_cells(
         cells, spec, file=shown, variables=vocab.variables, regions=vocab.regions,
         industries=vocab.industries, collector=Collector(shown),
@@ -127,7 +128,10 @@ def _source_hash(project: Project, spec: Source | PatentRecordsSource) -> str:
         from ipbench.patents.source import patent_source_hash
 
         return patent_source_hash(project, spec)
-    path = project.raw / spec.file
+    try:
+        path = resolve_inside(project.raw, spec.file)
+    except DataError:
+        return ""
     return file_sha256(path) if path.is_file() else ""
 
 

@@ -90,8 +90,8 @@ def detect_encoding(path: Path, declared: str = "auto", display: str | None = No
     try:
         raw.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _mixed_encoding(raw, exc, display or path)
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
@@ -110,6 +110,30 @@ def detect_encoding(path: Path, declared: str = "auto", display: str | None = No
                 "cannot decode the file (not UTF-8 nor GBK/GB18030); save it as UTF-8", file=display or path, row=line
             ) from None
     return enc
+
+
+def _mixed_encoding(raw: bytes, exc: UnicodeDecodeError, shown: object) -> None:
+    """Raise when most lines with Chinese text are UTF-8 but some are not: the file mixes
+    encodings (e.g. one row pasted from a GBK file), and reading it all as GBK would garble
+    every other row. The error names the first bad row (as a line number)."""
+    good = bad = 0
+    first_bad = None
+    for i, line in enumerate(raw.split(b"\n")):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+            first_bad = first_bad or i + 1
+            continue
+        good += any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if first_bad is not None and good >= max(bad, 1):
+        raise DataError(
+            f"the file mixes encodings: {good} line(s) with Chinese text are UTF-8 but {bad} are not"
+            " (GBK?), the first at this row; re-save those rows as UTF-8",
+            file=shown, row=first_bad,
+        )
 
 
 # ---------------------------------------------------------------------------- readers
@@ -156,7 +180,7 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
         tbl = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                skip_rows=spec.skip_rows, autogenerate_column_names=True, encoding=enc, block_size=1 << 24
+                skip_rows=spec.skip_rows, autogenerate_column_names=True, encoding=enc, block_size=_BLOCK
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=spec.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid
@@ -166,7 +190,15 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot parse the CSV: {exc}", file=shown) from None
+        text = str(exc)
+        if "straddl" in text or "block" in text:
+            raise DataError(
+                f"a row is longer than {_BLOCK >> 20} MiB (cap on row length); is this a CSV"
+                " with line breaks?", file=shown,
+            ) from None
+        raise DataError(f"cannot parse the CSV: {text.splitlines()[0][:200]}", file=shown) from None
+    if tbl.num_columns > MAX_COLUMNS:
+        raise DataError(f"{tbl.num_columns:,} columns, over the cap of {MAX_COLUMNS:,}", file=shown)
     if invalid:
         number, text, expected, actual = invalid[0]
         if number is None:  # multi-threaded parsing does not know line numbers: find the line
@@ -177,6 +209,8 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
             + (f" ({len(invalid) - 1} more such rows)" if len(invalid) > 1 else ""),
             file=shown, row=number, value=text[:80],
         )
+    if tbl.num_columns == 1 and tbl.num_rows > spec.header_rows - 1:
+        _check_separator(tbl.column(0)[spec.header_rows - 1].as_py() or "", spec, shown)
     grid = tbl.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     grid.columns = range(tbl.num_columns)
     if encoding == "utf-8-sig" and spec.skip_rows == 0 and len(grid) and isinstance(grid.iat[0, 0], str):
@@ -184,8 +218,29 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
     return _split_header(shown, None, grid, spec.header_rows, spec.skip_rows + 1)
 
 
+#: caps on what a raw table may be (each a clear error naming the file)
+MAX_COLUMNS = 4096  # CSV columns
+_BLOCK = 1 << 24  # 16 MiB: the longest CSV row pyarrow reads
+MAX_CELLS = 2_000_000  # used range of a worksheet (rows × columns)
+MAX_SHEET_BYTES = 64 << 20  # uncompressed XML of one worksheet
+MAX_WORKBOOK_BYTES = 256 << 20  # uncompressed parts of a workbook
+
 #: every column read as text (pyarrow names generated columns f0, f1, …; extra keys are ignored)
-_all_text = {f"f{i}": pa.string() for i in range(4096)}
+_all_text = {f"f{i}": pa.string() for i in range(MAX_COLUMNS)}
+
+_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "vertical bar", "，": "full-width comma"}
+
+
+def _check_separator(header: str, spec: Source, shown: str) -> None:
+    """A one-column CSV whose header holds another separator: name it and the key to set."""
+    for sep, name in _SEPARATORS.items():
+        if sep != spec.delimiter and header.count(sep) >= 1:
+            raise DataError(
+                f"the header is one column but holds {header.count(sep)} {name}(s) {sep!r}:"
+                f" the file looks {name}-separated; set delimiter: {sep!r} for this source"
+                f" in sources.yaml (now {spec.delimiter!r})",
+                file=shown, row=spec.skip_rows + spec.header_rows,
+            )
 
 
 def _cell_text(v: object) -> str:
@@ -205,10 +260,13 @@ def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> li
     shown = display or str(path)
     from openpyxl import load_workbook
 
+    check_workbook_size(path, shown)
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
+    except MemoryError:
+        raise DataError("the workbook does not fit in memory; save the table as CSV", file=shown) from None
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise DataError(f"cannot open the workbook: {type(exc).__name__}: {exc}", file=shown) from None
+        raise DataError(f"cannot open the workbook: {type(exc).__name__}: {str(exc)[:200]}", file=shown) from None
     tables = []
     try:
         for want in spec.sheets:
@@ -221,6 +279,14 @@ def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> li
                     raise DataError(f"no sheet {want!r}; sheets are {wb.sheetnames}", file=shown, sheet=want)
                 name = want
             ws = wb[name]
+            used = ws.max_row * ws.max_column
+            if used > MAX_CELLS:
+                last = f"{column_letter(ws.max_column - 1)}{ws.max_row}"
+                raise DataError(
+                    f"the used range A1:{last} is {used:,} cells, over the cap of {MAX_CELLS:,}:"
+                    f" delete stray cells (the last one is at {last}) or save the table as CSV",
+                    file=shown, sheet=name,
+                )
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             width = max((len(r) for r in rows), default=0)
             for r in rows:
@@ -237,6 +303,64 @@ def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> li
     finally:
         wb.close()
     return tables
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook_size(path: Path, shown: str) -> None:
+    """Refuse a workbook before opening it when it inflates past the caps: the uncompressed
+    size of all parts and of each worksheet, and the area of any merged range (openpyxl makes
+    one object per merged cell). A zip bomb or a sheet of millions of cells fails here, not
+    with a MemoryError."""
+    import zipfile
+    import zlib
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise DataError("not an XLSX workbook (not a zip archive); save it as .xlsx", file=shown) from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_WORKBOOK_BYTES:
+            raise DataError(
+                f"the workbook inflates to {total / 2**20:,.0f} MiB, over the cap of"
+                f" {MAX_WORKBOOK_BYTES >> 20} MiB; save the table as CSV", file=shown,
+            )
+        for info in infos:
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                continue
+            if info.file_size > MAX_SHEET_BYTES:
+                raise DataError(
+                    f"worksheet {info.filename.rsplit('/', 1)[-1]} inflates to"
+                    f" {info.file_size / 2**20:,.0f} MiB, over the cap of {MAX_SHEET_BYTES >> 20} MiB"
+                    " (millions of cells?); save the table as CSV", file=shown,
+                )
+            try:
+                with zf.open(info) as fh:
+                    tail = b""
+                    while block := fh.read(1 << 20):
+                        chunk = tail + block
+                        for m in _MERGE_REF.finditer(chunk):
+                            c1, r1, c2, r2 = m.groups()
+                            area = (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
+                            if area > MAX_CELLS:
+                                ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+                                raise DataError(
+                                    f"merged range {ref} covers {area:,} cells, over the cap of"
+                                    f" {MAX_CELLS:,}; unmerge it", file=shown,
+                                )
+                        tail = chunk[-200:]
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise DataError(f"the workbook is damaged ({type(exc).__name__})", file=shown) from None
 
 
 def read_tables(path: Path, spec: Source, display: str | None = None) -> list[Table]:

@@ -63,6 +63,26 @@ from ipbench.yamlio import load_data_yaml
 DEFAULT_YEAR_RANGE = (1949, 2100)
 
 
+def confined(path: str, folder: str) -> str:
+    """``path`` unchanged when it names a place inside ``folder``: relative, no ``..``.
+
+    (Symbolic links are checked where the file is opened, :func:`resolve_inside`.)"""
+    p = Path(path.replace("\\", "/"))
+    if not path.strip() or p.is_absolute() or path.startswith(("~", "/", "\\")) or ".." in p.parts or (
+        len(path) > 1 and path[1] == ":"
+    ):
+        raise ValueError(f"{path!r} must be a path relative to {folder} (no '..', not absolute)")
+    return path
+
+
+def resolve_inside(folder: Path, path: str) -> Path:
+    """``folder / path`` resolved (symbolic links followed); ``DataError`` when it leaves ``folder``."""
+    target = (folder / path).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise DataError(f"{path!r} leads outside {folder.name}/ (a link?); keep raw files inside it")
+    return target
+
+
 class ColumnSpec(BaseModel):
     """Where a mapped label's values go."""
 
@@ -113,6 +133,11 @@ class Source(BaseModel):
     demo: bool = False
     checks: list[SubtotalCheck] = Field(default_factory=list)
     description: str | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _inside_raw(cls, v: str) -> str:
+        return confined(v, "data/raw")
 
     @field_validator("variables", mode="before")
     @classmethod
@@ -227,8 +252,11 @@ class PatentRecordsSource(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> PatentRecordsSource:
         for g in self.files:
-            if Path(g).is_absolute() or ".." in Path(g).parts:
-                raise ValueError(f"files: {g!r} must be a glob relative to data/raw")
+            confined(g, "data/raw")
+        if Path(self.mapping).suffix:
+            confined(self.mapping, "the project folder")
+        if self.concordance is not None:
+            confined(self.concordance, "the project folder")
         if self.years is not None and self.years[0] > self.years[1]:
             raise ValueError("years must be [first, last]")
         unknown = sorted(set(self.variables or ()) - set(PATENT_VARIABLES))
@@ -299,7 +327,7 @@ def load_sources(path: str | Path) -> SourcesFile:
         found = []
         for err in exc.errors():
             where = _key_path(tuple(err["loc"]), doc)
-            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
             found.append((where, msg))
         # a union member's mismatch is noise when a deeper key under it explains the problem
         paths = [w for w, _ in found]

@@ -33,6 +33,23 @@ from ipbench.data.variables import Variable
 from ipbench.errors import DataError
 
 FACT_COLUMNS = ["region_code", "industry_code", "year", "variable", "value", "unit", "source"]
+
+#: kind → (warn above, reject above): |value| in the base unit. A count or amount above 2e9
+#: exceeds China's population (1.41e9 in 2023); money above 2e14 元 exceeds China's GDP
+#: (1.26e14 元 in 2023, NBS); a share is a percentage. The reject limits are 500×-100× those
+#: and catch unit slips (亿元 typed as 元 twice) and junk such as 1e308.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "count": (2e9, 1e12),
+    "amount": (2e9, 1e12),
+    "money": (2e14, 1e16),
+    "share": (1e3, 1e5),
+}
+PLAUSIBLE_WHY = {
+    "count": "more than China's population",
+    "amount": "more than China's population",
+    "money": "more than China's GDP",
+    "share": "a percentage over 1000%",
+}
 _MISSING = frozenset(MISSING_MARKERS)
 
 
@@ -253,8 +270,31 @@ def validate_cells(
     facts = facts.astype({"year": "int64", "value": "float64"})
     keep = pd.Series(True, index=facts.index)
 
-    # --- signs and integrality
+    # --- magnitudes: non-finite after unit conversion, implausible for the variable's kind
     kinds = facts["variable"].map({k: v.kind for k, v in variables.items()})
+    inf = ~np.isfinite(facts["value"].to_numpy(dtype=float))
+    col.add_rows("error", "value overflows (not finite) once converted to the base unit", facts[inf])
+    keep &= ~inf
+    size = facts["value"].abs()
+    for kind, (warn, limit) in PLAUSIBLE.items():
+        of_kind = keep & (kinds == kind)
+        over = of_kind & (size > limit)
+        col.add_rows(
+            "error",
+            f"value beyond the plausible range of a {kind} variable (|value| > {limit:.0e} in the"
+            " base unit): check the unit and scale, or the cell",
+            facts[over],
+        )
+        keep &= ~over
+        high = of_kind & ~over & (size > warn)
+        col.add_rows(
+            "warning",
+            f"value is extreme for a {kind} variable (|value| > {warn:.0e} in the base unit; {PLAUSIBLE_WHY[kind]}):"
+            " check the unit and scale",
+            facts[high],
+        )
+
+    # --- signs and integrality
     neg = (facts["value"] < 0) & kinds.isin(["count", "amount"])
     col.add_rows("error", "negative value for a count/amount variable", facts[neg])
     keep &= ~neg
