@@ -30,9 +30,12 @@ one column per variable). Rules for bad cells:
 - a zero denominator is never turned into ±inf: by default :class:`FormulaZeroDivisionError`
   is raised naming the indicator and the cells (region, industry, year); with
   ``on_zero_division="nan"`` the cells become NaN with reason ``zero_division``;
-- a result that is undefined or overflows for finite inputs (``log(0)``, ``sqrt(-1)``,
-  ``exp(1000)``) becomes NaN with reason ``undefined``; an infinite input value becomes NaN
-  with reason ``invalid_input``.
+- a result that is undefined for finite inputs (``log(0)``, ``sqrt(-1)``) becomes NaN with
+  reason ``undefined``; an infinite input value becomes NaN with reason ``invalid_input``;
+- a result beyond the float range for finite inputs (``exp(1000)``, ``9**9**9``) is an
+  arithmetic overflow: by default :class:`FormulaOverflowError` names the indicator, the
+  overflowing part and the cells (region, industry, year); with ``on_overflow="nan"`` the
+  cells become NaN with reason ``overflow``.
 """
 
 from __future__ import annotations
@@ -112,7 +115,10 @@ _REJECTED: dict[type[ast.AST], str] = {
 }
 
 # Priority of reason kinds when several apply to one cell (first wins).
-REASON_KINDS: tuple[str, ...] = ("zero_division", "undefined", "invalid_input", "missing_input")
+REASON_KINDS: tuple[str, ...] = ("zero_division", "overflow", "undefined", "invalid_input", "missing_input")
+#: functions whose infinite result is a domain edge (log(0) = -inf), not an overflow
+_DOMAIN_INF = frozenset({"log", "log10", "log1p"})
+_FLOAT_MAX = float(np.finfo(float).max)
 
 
 class FormulaError(ParamsError):
@@ -135,6 +141,16 @@ class FormulaError(ParamsError):
 
 class FormulaZeroDivisionError(InputError):
     """A denominator is 0. ``cells`` lists the panel keys (region, industry, year) at fault."""
+
+    def __init__(self, message: str, *, indicator: str | None, cells: pd.DataFrame) -> None:
+        self.cells = cells
+        first = tuple(cells.iloc[0]) if len(cells) else None
+        super().__init__(message, indicator=indicator, unit=first)
+
+
+class FormulaOverflowError(InputError):
+    """A result exceeds the float range (±1.8e308) for finite inputs. ``cells`` lists the
+    panel keys (region, industry, year) at fault."""
 
     def __init__(self, message: str, *, indicator: str | None, cells: pd.DataFrame) -> None:
         self.cells = cells
@@ -272,10 +288,11 @@ class Formula:
         *,
         indicator: str | None = None,
         on_zero_division: ZeroDivisionPolicy = "raise",
+        on_overflow: ZeroDivisionPolicy = "raise",
     ) -> pd.Series:
         """Values of the formula on each row of ``data`` (columns = variables)."""
         return self.evaluate_detailed(
-            data, indicator=indicator, on_zero_division=on_zero_division
+            data, indicator=indicator, on_zero_division=on_zero_division, on_overflow=on_overflow
         ).values
 
     def evaluate_detailed(
@@ -284,12 +301,12 @@ class Formula:
         *,
         indicator: str | None = None,
         on_zero_division: ZeroDivisionPolicy = "raise",
+        on_overflow: ZeroDivisionPolicy = "raise",
     ) -> Evaluated:
         """Values plus the issues behind NaN cells (see the module docstring for the rules)."""
-        if on_zero_division not in ("raise", "nan"):
-            raise InputError(
-                f"on_zero_division must be 'raise' or 'nan', got {on_zero_division!r}"
-            )
+        for name, policy in (("on_zero_division", on_zero_division), ("on_overflow", on_overflow)):
+            if policy not in ("raise", "nan"):
+                raise InputError(f"{name} must be 'raise' or 'nan', got {policy!r}")
         missing = [v for v in self.variables if v not in data.columns]
         if missing:
             raise FormulaError(
@@ -304,6 +321,8 @@ class Formula:
         values = np.array(np.broadcast_to(arr, (len(data),)), dtype=float)
         if ev.zero_events and on_zero_division == "raise":
             raise _zero_division_error(self.text, indicator, data.index, ev.zero_events)
+        if ev.overflow_events and on_overflow == "raise":
+            raise _overflow_error(self.text, indicator, data.index, ev.overflow_events)
         out = pd.Series(values, index=data.index, name=indicator)
         return Evaluated(out, tuple(ev.issues))
 
@@ -327,6 +346,31 @@ def _zero_division_error(
         f"{who}: division by zero in `{text}`: denominator {denominators} is 0 at {shown}"
         f"{more}. Check these values, or pass on_zero_division='nan' to record such cells"
         " as missing (reason zero_division).",
+        indicator=indicator,
+        cells=cells,
+    )
+
+
+def _overflow_error(
+    text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
+) -> FormulaOverflowError:
+    mask = np.zeros(len(index), dtype=bool)
+    for _, m in events:
+        mask |= np.broadcast_to(m, mask.shape)
+    cells = index[mask].to_frame(index=False)
+    first = cells.head(5)
+    shown = "; ".join(
+        ", ".join(f"{_LABEL.get(str(k), str(k))} {v}" for k, v in row.items())
+        for _, row in first.iterrows()
+    )
+    more = f" (and {len(cells) - len(first)} more)" if len(cells) > len(first) else ""
+    parts = ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
+    who = f"indicator {indicator!r}" if indicator else "formula"
+    return FormulaOverflowError(
+        f"{who}: arithmetic overflow in `{text}`: {parts} exceeds the float range"
+        f" (±{_FLOAT_MAX:.3g}) at {shown}{more}. Check the formula's constants and the"
+        " inputs' units, or pass on_overflow='nan' to record such cells as missing"
+        " (reason overflow).",
         indicator=indicator,
         cells=cells,
     )
@@ -434,6 +478,7 @@ class _Evaluator:
         self.n = len(data)
         self.issues: list[Issue] = []
         self.zero_events: list[tuple[str, np.ndarray]] = []
+        self.overflow_events: list[tuple[str, np.ndarray]] = []
         self._shift_cache: dict[tuple[str, int], np.ndarray] = {}
 
     def seg(self, node: ast.AST) -> str:
@@ -482,6 +527,13 @@ class _Evaluator:
         res = np.array(res, dtype=float) if np.ndim(res) else float(res)
         bad = ~np.isfinite(res)
         fresh = np.broadcast_to(bad & ok_in & ~np.asarray(handled, dtype=bool), (self.n,))
+        domain = isinstance(node, ast.Call) and node.func.id in _DOMAIN_INF  # type: ignore[attr-defined]
+        over = fresh & np.broadcast_to(np.isinf(res), (self.n,)) if not domain else None
+        if over is not None and over.any():
+            seg = self.seg(node)
+            self.overflow_events.append((seg, over.copy()))
+            self.add("overflow", f"`{seg}` overflows (beyond ±{_FLOAT_MAX:.3g})", over)
+            fresh = fresh & ~over
         if fresh.any():
             note = ""
             if isinstance(node, ast.Call) and _MATH.get(node.func.id, (0, 0, ""))[2]:

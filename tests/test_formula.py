@@ -15,6 +15,7 @@ from ipbench.formula import (
     FUNCTIONS,
     Formula,
     FormulaError,
+    FormulaOverflowError,
     FormulaZeroDivisionError,
     variables_of,
 )
@@ -253,7 +254,7 @@ def test_bad_policy_rejected(data):
 
 @pytest.mark.parametrize(
     ("text", "needs"),
-    [("log(b)", "log needs x > 0"), ("sqrt(b - 3)", "sqrt needs x >= 0"), ("exp(a * 1000)", "exp")],
+    [("log(b)", "log needs x > 0"), ("sqrt(b - 3)", "sqrt needs x >= 0")],
 )
 def test_undefined_results_become_nan_with_reason(text, needs, data):
     ev = Formula.parse(text).evaluate_detailed(data)
@@ -261,6 +262,31 @@ def test_undefined_results_become_nan_with_reason(text, needs, data):
     r = ev.reasons()
     assert (r["kind"] == "undefined").all() and len(r) > 0
     assert r["reason"].str.contains(needs, regex=False).all()
+
+
+@pytest.mark.parametrize("text", ["9**9**9 - 10**10**10 + a", "exp(a * 1000)", "a * 1e308 * 1e308"])
+def test_overflow_is_reported_as_overflow_naming_indicator_and_cells(text, data):
+    """Issue 11: an overflow was an 'undefined' NaN, and later 'nothing to impute from'."""
+    with pytest.raises(FormulaOverflowError) as info:
+        Formula.parse(text).evaluate(data, indicator="big")
+    msg = str(info.value)
+    assert "indicator 'big'" in msg and "overflow" in msg and "region 320100" in msg and "year" in msg
+    assert "np.float64" not in msg and "nothing to impute" not in msg
+    assert len(info.value.cells) > 0 and info.value.indicator == "big"
+
+
+def test_overflow_as_nan_on_request(data):
+    ev = Formula.parse("exp(a * 1000)").evaluate_detailed(data, on_overflow="nan")
+    r = ev.reasons()
+    assert len(r) > 0 and (r["kind"] == "overflow").all() and not np.isinf(ev.values).any()
+    with pytest.raises(InputError, match="on_overflow"):
+        Formula.parse("a").evaluate(data, on_overflow="ignore")  # type: ignore[arg-type]
+
+
+def test_log_of_zero_is_undefined_not_overflow(data):
+    d = data.assign(b=0.0)
+    r = Formula.parse("log(b)").evaluate_detailed(d).reasons()
+    assert (r["kind"] == "undefined").all()
 
 
 def test_infinite_input_is_invalid(data):
