@@ -298,7 +298,7 @@ def _parse(texts: Sequence[bytes]) -> list[BaseGeometry]:
             ring_sizes.extend(r.count(b"],[") + 1 for r in rings)
         bodies.append(body.translate(None, b"[]"))
     numbers = pd.read_csv(io.BytesIO(b"\n".join(bodies).replace(b",", b"\n")), header=None,
-                          dtype=float, engine="c", float_precision="round_trip")[0].to_numpy()
+                          dtype=float, engine="c")[0].to_numpy()
     if numbers.size != 2 * sum(ring_sizes):
         raise InputError("boundary file has an unexpected coordinate layout")
     coords = _gcj02_to_wgs84(numbers.reshape(-1, 2))

@@ -269,14 +269,27 @@ def _renderer(fig: Figure) -> Any:
     return get() if get is not None else fig._get_renderer()
 
 
-def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[Any]) -> None:
-    """Draw ``labels`` so that none overlaps another.
+def _box(c: Any, w: float, h: float) -> Any:
+    from shapely.geometry import box
 
-    In display pixels: a label stays at its anchor when at least 60 % of its box lies inside
-    its region and the box is free; otherwise it goes to the free spot around the anchor
-    (16 directions × 5 distances) that is nearest, least over other regions, leans away from
-    the map's centre and crosses no other label or leader, and is drawn with a leader line.
-    Larger regions are placed first. ``avoid``: display boxes (inset, legend) to keep clear.
+    return box(c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2)
+
+
+#: label positions tried inside a region, as multiples of (box width, box height) from its anchor
+_INSIDE_SHIFTS = ((0, 0), (0, -0.7), (0, 0.7), (-0.5, 0), (0.5, 0), (-0.5, -0.7), (0.5, -0.7),
+                  (-0.5, 0.7), (0.5, 0.7))
+
+
+def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[Any]) -> None:
+    """Draw ``labels`` so that none overlaps another or hides another region's anchor.
+
+    In display pixels, two passes. (1) Inside: larger regions first, a label goes at its
+    anchor, or shifted by up to half its size, where ≥ 60 % of its box lies in its region, the
+    box is free and covers no other region's anchor. (2) Beside, for the rest: the free spot
+    around the anchor (16 directions × 5 distances) that is nearest, least over other regions
+    and leaning away from the map's centre (towards the sea, on coasts), whose leader line
+    crosses no label or leader; drawn with a leader line and a dot on the region. A label with
+    no free spot stays at its anchor a size smaller. ``avoid``: display boxes (inset, legend).
     """
     import shapely
     from shapely.geometry import LineString, Point, box
@@ -290,54 +303,60 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
     areas = np.array([p.area for p in polys])
     tree = shapely.STRtree(polys)
     anchors = to_px(np.array([lb.anchor for lb in labels], dtype=float).reshape(-1, 2))
+    points = [Point(*xy) for xy in anchors]
     centre = np.array([(frame.x0 + frame.x1) / 2, (frame.y0 + frame.y1) / 2])
     style = {"ha": "center", "va": "center", "multialignment": "center", "zorder": 6,
              "path_effects": halo, "parse_math": False, "annotation_clip": False,
              "linespacing": 1.05}
-    texts = [ax.annotate(lb.text, lb.anchor, fontsize=lb.size, **style)
-             for lb in labels]
+    texts = [ax.annotate(lb.text, lb.anchor, fontsize=lb.size, **style) for lb in labels]
     sizes = []
     for t in texts:
         ext = t.get_window_extent(renderer)
         sizes.append((ext.width + 2.0, ext.height + 1.0))
     placed: list[Any] = [box(b.x0, b.y0, b.x1, b.y1) for b in avoid]
+    n_avoid = len(placed)
     leaders: list[Any] = []
+
+    def free(cand: Any, i: int) -> bool:
+        return not (any(cand.intersects(p) for p in placed)
+                    or any(cand.intersects(s) for s in leaders)
+                    or any(cand.contains(points[j]) for j in range(len(labels)) if j != i))
+
+    def in_frame(c: Any, w: float, h: float) -> bool:
+        return (c[0] - w / 2 >= frame.x0 and c[0] + w / 2 <= frame.x1
+                and c[1] - h / 2 >= frame.y0 and c[1] + h / 2 <= frame.y1)
+
     todo: list[int] = []
-    order = list(np.argsort(-areas, kind="stable"))
-    for i in order:
+    for i in np.argsort(-areas, kind="stable"):
         w, h = sizes[i]
-        (ax_, ay), poly = anchors[i], polys[i]
-        here = box(ax_ - w / 2, ay - h / 2, ax_ + w / 2, ay + h / 2)
-        inside = poly.intersection(here).area / here.area if here.area else 0.0
-        if inside >= 0.6 and not any(here.intersects(p) for p in placed):
-            placed.append(here)
+        for dx, dy in _INSIDE_SHIFTS:
+            c = anchors[i] + np.array([dx * w, dy * h])
+            cand = _box(c, w, h)
+            if polys[i].intersection(cand).area >= 0.6 * cand.area and free(cand, i):
+                placed.append(cand)
+                if dx or dy:
+                    texts[i].xyann = tuple(from_px(c.reshape(1, 2))[0])
+                    texts[i].set_anncoords("data")
+                break
         else:
-            todo.append(i)
-    waiting = set(todo)
+            todo.append(int(i))
     for i in todo:
-        waiting.discard(i)
         w, h = sizes[i]
         a = anchors[i]
         base = 0.5 * math.hypot(w, h) + 4.0
         out = a - centre
         out = out / (np.linalg.norm(out) or 1.0)
-        others = [Point(*anchors[j]) for j in waiting]
         best: tuple[float, Any, Any] | None = None
         for r in (1.0, 1.5, 2.2, 3.0, 4.2):
             for k in range(16):
-                ang = 2 * math.pi * k / 16
-                d = np.array([math.cos(ang), math.sin(ang)])
+                d = np.array([math.cos(2 * math.pi * k / 16), math.sin(2 * math.pi * k / 16)])
                 c = a + r * base * d
-                cand = box(c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2)
-                if (c[0] - w / 2 < frame.x0 or c[0] + w / 2 > frame.x1
-                        or c[1] - h / 2 < frame.y0 or c[1] + h / 2 > frame.y1):
+                cand = _box(c, w, h)
+                if not in_frame(c, w, h) or not free(cand, i):
                     continue
-                if any(cand.intersects(p) for p in placed) or any(cand.intersects(s) for s in leaders):
-                    continue
-                if any(cand.contains(p) for p in others):
-                    continue
-                line = LineString([tuple(a), tuple(c)])
-                if any(line.crosses(p) or line.within(p) for p in placed[len(avoid):]):
+                line = LineString([tuple(a + 3.0 * d), tuple(c)])
+                if (any(line.intersects(p) for p in placed[n_avoid:])
+                        or any(line.intersects(s) for s in leaders)):
                     continue
                 near = tree.query(cand)
                 over = sum(polys[j].intersection(cand).area for j in near if j != i) / cand.area
@@ -363,6 +382,7 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
                     arrowprops={"arrowstyle": "-", "color": "#4d4d4d", "linewidth": 0.6,
                                 "shrinkA": 0, "shrinkB": 0, "relpos": relpos},
                     **style)
+        ax.plot(*labels[i].anchor, "o", color="#4d4d4d", markersize=1.8, zorder=6)
 
 
 # ------------------------------------------------------------------------------ the map
