@@ -119,3 +119,24 @@ def test_duckdb_and_spark_agree(spark_con, policy):
     m = ((duck.region_code == "320600") & (duck.industry_code == "ELECTRONICS")
          & (duck.year == 2021) & (duck.variable == "patent_inforce_invention"))
     assert float(duck.loc[m, "value"].iloc[0]) == (1.0 if policy == "fractional" else 2.0)
+
+
+def test_ingest_engine_spark_equals_duckdb(tmp_path):
+    """The whole ingest with engine='spark' (local session) gives the DuckDB facts and tables."""
+    pytest.importorskip("pyspark")
+    from ipbench.patents import ingest
+
+    head = "申请号,申请日,授权公告日,主分类号,分类号,申请（专利权）人,地址,专利类型,转让日\n"
+    rows = ["CN201910000001.1,2019-01-01,2021-01-01,B63B1/00,D03D15/00,南通船舶有限公司,江苏省南通市崇川区,发明,2022-01-01",
+            "CN201920000002.1,2019-02-01,2019-09-01,H01L21/02,,南通大学;南通电子有限公司,江苏省南通市崇川区,实用新型,",
+            "CN202010000005.1,2020-04-01,,B63B1/00,,Siemens AG,德国慕尼黑,发明,"]
+    f = tmp_path / "a.csv"
+    f.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    a = ingest([f], scope="32", years=[2019, 2020, 2021, 2022])
+    b = ingest([f], scope="32", years=[2019, 2020, 2021, 2022], engine="spark")
+    pd.testing.assert_frame_equal(a.facts.round(9), b.facts.round(9), check_dtype=False)
+    for name, t in a.tables.items():
+        keys = [c for c in t.columns if t[c].dtype == object or str(t[c].dtype).startswith(("str", "int"))]
+        x = t.sort_values(keys, ignore_index=True).round(9)
+        y = b.tables[name][t.columns].sort_values(keys, ignore_index=True).round(9)
+        pd.testing.assert_frame_equal(x, y, check_dtype=False, obj=name)
