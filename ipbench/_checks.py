@@ -68,10 +68,25 @@ def check_finite(df: pd.DataFrame, name: str = "X", allow_nan: bool = False) -> 
         )
 
 
+#: a column whose spread is within this many float steps of its largest |value| is constant
+#: (``[0.1 + 0.2, 0.3]`` differ by rounding only); min-max would blow rounding up to [0, 1]
+CONSTANT_ULPS = 64
+
+
+def constant_mask(values: np.ndarray) -> np.ndarray:
+    """True for columns of ``values`` (2-D, finite) whose spread is rounding only."""
+    spread = values.max(axis=0) - values.min(axis=0)
+    scale = np.abs(values).max(axis=0)
+    return spread <= CONSTANT_ULPS * np.finfo(float).eps * scale
+
+
 def check_nonconstant(df: pd.DataFrame, name: str = "X") -> None:
-    """Reject columns whose values are all equal (no spread: min-max and z-score undefined)."""
-    spread = df.max() - df.min()
-    for col in df.columns[(spread <= 0).to_numpy()]:
+    """Reject columns whose values are all equal, up to rounding (see :data:`CONSTANT_ULPS`):
+    no spread, so min-max and z-score are undefined."""
+    values = df.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        mask = constant_mask(np.where(np.isnan(values), np.nanmean(values, axis=0), values)) if len(df) else []
+    for col in df.columns[np.asarray(mask, dtype=bool)]:
         raise InputError(
             f"indicator {col!r} in {name} is constant ({float(df[col].iloc[0]):g} for every unit);"
             " it cannot discriminate between units: drop it or check the data",
@@ -109,7 +124,12 @@ def align_to_columns(values: Mapping | pd.Series, columns: pd.Index, what: str) 
 def first_cell(mask: np.ndarray, df: pd.DataFrame) -> tuple[Any, Any, float]:
     """(unit, indicator, value) of the first True cell of ``mask`` over ``df``'s values."""
     i, j = np.argwhere(mask)[0]
-    return df.index[i], df.columns[j], float(df.iat[i, j])
+    return _plain(df.index[i]), _plain(df.columns[j]), float(df.iat[i, j])
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars as Python values, so messages print ``3``, never ``np.int64(3)``."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def resolve_directions(directions: Any, columns: Iterable[Any]) -> pd.Series:

@@ -33,6 +33,7 @@ from ipbench._checks import (
     check_nonconstant,
     check_nonnegative,
     check_weights,
+    constant_mask,
     resolve_directions,
 )
 from ipbench.errors import ConsistencyWarning, InputError
@@ -58,6 +59,25 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # shared helpers (private)
 # --------------------------------------------------------------------------------------------
+#: |1 - r| below this counts as perfect correlation in CRITIC (corrcoef rounds r = 1 to
+#: 1 - 2.2e-16 for some inputs and to exactly 1 for others)
+CORRELATION_TOL = 1e-10
+#: divergence 1 - e_j below this counts as none in entropy weights
+ENTROPY_TOL = 1e-12
+
+
+def plain(v: Any) -> Any:
+    """A numpy scalar as the Python number or text it holds (messages show ``0.5``, never
+    ``np.float64(0.5)``); tuples element-wise; anything else unchanged."""
+    if isinstance(v, tuple):
+        return tuple(plain(x) for x in v)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return float(f"{v:.12g}")
+    return v
+
+
 def _prepare(X: Any, directions: Any, name: str = "X") -> tuple[pd.DataFrame, np.ndarray]:
     """Validate ``X`` (finite, >= 2 units, no constant column) and resolve directions."""
     df = as_frame(X, name)
@@ -66,7 +86,7 @@ def _prepare(X: Any, directions: Any, name: str = "X") -> tuple[pd.DataFrame, np
         check_finite(df, name)
     if df.shape[0] < 2:
         raise InputError(f"{name} needs at least 2 units (rows) to derive weights, got {df.shape[0]}")
-    if (values.max(axis=0) - values.min(axis=0) <= 0).any():
+    if constant_mask(values).any():
         check_nonconstant(df, name)
     d = resolve_directions(directions, df.columns).to_numpy()
     return df, d
@@ -156,19 +176,23 @@ def entropy(
     if shift is not None:
         a, b = (float(shift), 1.0) if np.isscalar(shift) else (float(shift[0]), float(shift[1]))
         if not (a >= 0 and b > 0):
-            raise InputError(f"entropy shift {shift!r} must give a >= 0 and b > 0 in a + b·y")
+            raise InputError(f"entropy shift {plain(shift)} must give a >= 0 and b > 0 in a + b·y")
         y = a + b * y
     total = y.sum(axis=0)
     for j in np.flatnonzero(total <= 0):
         raise InputError(
-            f"indicator {df.columns[j]!r} sums to 0 after normalisation: entropy undefined",
+            f"indicator {plain(df.columns[j])!r} sums to 0 after normalisation: entropy undefined",
             indicator=df.columns[j],
         )
     p = y / total
     e = -xlogy(p, p).sum(axis=0) / math.log(df.shape[0])  # xlogy(0, 0) = 0
     dj = 1.0 - e
+    dj[np.abs(dj) < ENTROPY_TOL] = 0.0  # rounding, not dispersion
     if dj.sum() <= 0:
-        raise InputError("every indicator has maximal entropy (no dispersion): weights undefined")
+        raise InputError(
+            "every indicator has maximal entropy (no dispersion): entropy weights undefined;"
+            " use method 'equal' or 'std'"
+        )
     return _series(dj, df.columns, "entropy")
 
 
@@ -205,9 +229,22 @@ def critic(
     and shifts of a column.
     """
     df, d = _prepare(X, directions)
+    if df.shape[1] == 1:  # one indicator takes all the weight, as with every other method
+        return pd.Series([1.0], index=df.columns, name="critic", dtype=float)
     z = _minmax(df.to_numpy(), d)
     r = _correlation(z, correlation)
-    c = z.std(axis=0) * (1.0 - r).sum(axis=0)
+    # rounding leaves 1 - r ~ 1e-16 for perfectly correlated columns: treat it as 0, so the
+    # same mathematical case gets the same verdict whatever the rounding
+    conflict = 1.0 - r
+    conflict[np.abs(conflict) < CORRELATION_TOL] = 0.0
+    c = z.std(axis=0) * conflict.sum(axis=0)
+    if not (c > 0).any():
+        raise InputError(
+            f"critic weights undefined: every pair of indicators is perfectly correlated"
+            f" (|1 - r| < {CORRELATION_TOL:g}{'; with 2 units any two indicators are' if df.shape[0] == 2 else ''}),"
+            " so CRITIC's conflict term is 0 for all; use method 'std' or 'entropy', or drop"
+            " redundant indicators"
+        )
     return _series(c, df.columns, "critic")
 
 
@@ -371,7 +408,9 @@ def random_index(n: int, table: str = "saaty") -> float:
         return tab[n]
     sizes = sorted(tab)
     if n < 1 or n > sizes[-1]:
-        raise InputError(f"the {key!r} random-index table covers n = 1..{sizes[-1]}, not n = {n}")
+        larger = [k for k, t in RANDOM_INDEX.items() if max(t) >= n]
+        hint = f"; use ri={larger[0]!r} (n up to {max(RANDOM_INDEX[larger[0]])})" if larger and n >= 1 else ""
+        raise InputError(f"the {key!r} random-index table covers n = 1..{sizes[-1]}, not n = {n}{hint}")
     lo = max(s for s in sizes if s < n)
     hi = min(s for s in sizes if s > n)
     return tab[lo] + (tab[hi] - tab[lo]) * (n - lo) / (hi - lo)
@@ -436,21 +475,21 @@ def _ahp_matrix(matrix: Any, labels: Sequence[Any] | None, tol: float, name: str
         raise InputError(f"{name}: duplicated labels {names}")
     for i, j in np.argwhere(~np.isfinite(a) | (a <= 0)):
         raise InputError(
-            f"{name}: judgment a[{names[i]!r}, {names[j]!r}] = {a[i, j]!r} must be a finite"
+            f"{name}: judgment a[{plain(names[i])!r}, {plain(names[j])!r}] = {plain(a[i, j])} must be a finite"
             " positive number (Saaty scale 1/9 .. 9)",
             indicator=names[i],
         )
     for i in range(n):
         if abs(a[i, i] - 1.0) > tol:
             raise InputError(
-                f"{name}: diagonal a[{names[i]!r}, {names[i]!r}] = {a[i, i]!r} must be 1",
+                f"{name}: diagonal a[{plain(names[i])!r}, {plain(names[i])!r}] = {plain(a[i, i])} must be 1",
                 indicator=names[i],
             )
     prod = a * a.T
     for i, j in np.argwhere(np.triu(np.abs(prod - 1.0) > tol, 1)):
         raise InputError(
-            f"{name}: not reciprocal at [{names[i]!r}, {names[j]!r}] = {a[i, j]:g} vs"
-            f" [{names[j]!r}, {names[i]!r}] = {a[j, i]:g} (need a_ji = 1/a_ij within"
+            f"{name}: not reciprocal at [{plain(names[i])!r}, {plain(names[j])!r}] = {a[i, j]:g} vs"
+            f" [{plain(names[j])!r}, {plain(names[i])!r}] = {a[j, i]:g} (need a_ji = 1/a_ij within"
             f" {tol:g}; enter fractions such as 1/3 exactly)",
             indicator=names[i],
         )
@@ -658,7 +697,7 @@ def combine(
         out = prod / prod.sum()
     elif method == "linear":
         if not 0.0 <= alpha <= 1.0:
-            raise InputError(f"alpha = {alpha!r} must lie in [0, 1]")
+            raise InputError(f"alpha = {plain(alpha)} must lie in [0, 1]")
         out = alpha * a + (1.0 - alpha) * w
         out = out / out.sum()
     else:

@@ -440,3 +440,50 @@ def test_cost_direction_equals_negated_column(X, data):
     _defined(W.critic, X)
     for f in (W.entropy, W.critic, W.std):
         np.testing.assert_allclose(f(X, directions=d).to_numpy(), f(N).to_numpy(), atol=1e-10)
+
+
+# --- degenerate input (issue 11): tolerance, same verdict for the same case, plain numbers --
+@pytest.mark.parametrize("X", [[[1, 2], [4, 16]], [[1, 2], [2, 4], [3, 6]], [[1, 10], [2, 20], [3, 30], [4, 40]]])
+def test_critic_perfect_correlation_same_verdict_whatever_the_rounding(X):
+    """r = 1 exactly in each case; corrcoef rounds it to 1 - 2.2e-16 for the first only."""
+    with pytest.raises(InputError, match="perfectly correlated") as info:
+        W.critic(X)
+    assert "'std' or 'entropy'" in str(info.value)
+
+
+@pytest.mark.parametrize("method", ["critic", "entropy", "std", "equal"])
+def test_one_indicator_gets_all_the_weight(method):
+    w = getattr(W, method)([[1.0], [2.0], [3.0]])
+    assert w.tolist() == [1.0]
+
+
+@pytest.mark.parametrize("method", ["critic", "entropy", "std"])
+def test_constant_up_to_rounding_is_constant(method):
+    X = pd.DataFrame({"a": [0.1 + 0.2, 0.3, 0.3], "b": [1.0, 2.0, 4.0]})
+    with pytest.raises(InputError, match="'a' in X is constant"):
+        getattr(W, method)(X)
+
+
+def test_ahp_beyond_saaty_table_names_the_way_out():
+    n = 16
+    a = np.ones((n, n))
+    with pytest.raises(InputError, match="ri='donegan_dodd'"):
+        W.ahp(a)
+    res = W.ahp(a, ri="donegan_dodd")
+    assert np.allclose(res.weights.to_numpy(), 1 / n)
+
+
+def test_messages_print_plain_numbers():
+    a = np.array([[1.0, 2.0], [0.5, 1.0]])
+    a[0, 0] = 2.0
+    with pytest.raises(InputError) as info:
+        W.ahp(a)
+    assert "np.float64" not in str(info.value) and "= 2" in str(info.value)
+    with pytest.raises(InputError) as info:
+        W.combine(pd.Series({"a": 0.5, "b": 0.5}), pd.Series({"a": 0.5, "b": 0.5}),
+                        method="linear", alpha=np.float64(1.5))
+    assert "np.float64" not in str(info.value) and "alpha = 1.5" in str(info.value)
+    X = pd.DataFrame(np.array([[1.0, np.nan], [2.0, 3.0]]))
+    with pytest.raises(InputError) as info:
+        W.std(X)
+    assert "np.int64" not in str(info.value) and "unit 0" in str(info.value)
