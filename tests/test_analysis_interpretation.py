@@ -38,3 +38,35 @@ def test_sentence_and_formatting():
     assert label("320600", {"320600": ("南通市", "Nantong")}, "en") == "Nantong"
     assert label("x", None, "zh") == "x"
     assert grade_en("良好协调") == "good coordination"
+
+
+def test_ranking_sentences_call_ties_ties():
+    import pandas as pd
+
+    from ipbench.analysis.interpretation import extremes_sentence, ranking_sentences
+
+    t = pd.DataFrame({"region_code": ["a", "b", "c"], "name_zh": ["甲市", "乙市", "丙市"],
+                      "name_en": ["A", "B", "C"], "score": [0.5, 0.5, 0.2], "rank": [1, 1, 3]})
+    s = ranking_sentences(t, 2024).set_index("unit")
+    assert s.loc["a", "zh"] == "2024年甲市综合得分0.50，在3个区域中排并列第1位。"
+    assert s.loc["c", "en"] == "In 2024, C scores 0.20, #3 of 3 regions."
+    e = extremes_sentence(t, 2024)
+    assert "甲市、乙市综合得分最高" in e["zh"].iloc[0]
+
+
+def test_pair_sentences_name_the_pair():
+    """Issue 10: four identical sentences that never said which pair they described."""
+    import pandas as pd
+
+    from ipbench.analysis.interpretation import pair_sentences
+
+    rows = pd.DataFrame({"region_code": ["320600"] * 2, "pair": ["p1", "p2"],
+                         "pair_zh": ["创造潜力与创造能力", "创造能力与运用能力"],
+                         "pair_en": ["potential – capability", "capability – use"],
+                         "D": [0.561, 0.52], "grade_zh": ["勉强协调", "勉强协调"],
+                         "grade_en": ["barely", "barely"], "lag_zh": ["创造能力", None],
+                         "lag_en": ["capability", None]})
+    s = pair_sentences(rows)
+    assert s["zh"].to_list() == ["创造潜力与创造能力：D = 0.56（勉强协调），滞后方为创造能力。",
+                                 "创造能力与运用能力：D = 0.52（勉强协调），两者基本同步。"]
+    assert s["topic"].to_list() == ["pair:p1", "pair:p2"] and s["zh"].nunique() == 2

@@ -236,3 +236,64 @@ def test_explore_notebook_runs_headless(demo, tmp_path):
                              kernel_name="python3", cwd=str(root / "notebooks"), progress_bar=False)
     text = json.dumps(nb.cells[-1].outputs, ensure_ascii=False)
     assert "rank_a" in text and "move" in text
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees outside the methods appendix, the build log and the parameters."""
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<img[^>]*>", " ", html)
+    html = re.sub(r"<details class=.ipbench-log.>.*?</details>", " ", html, flags=re.S)
+    html = re.sub(r"<section[^>]*data-section=.methods.*?</section>", " ", html, flags=re.S)
+    html = re.sub(r"<details class=.ipbench-provenance.*?</details>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_pages_meet_the_reading_standard(demo):
+    """Issue 10, 'Done when': no variable code or raw method key in visible text outside the
+    methods appendix; no True/False; every table and figure numbered; contents, back link,
+    print styles and a +08:00 time on every page; overview guidance links the regions' file."""
+    root, summary = demo
+    out = root / "reports" / "demo"
+    from ipbench.runfolder import Results
+
+    res = Results.read(summary.run_dir, tables=["catalogue"])
+    codes = {*res["catalogue"]["code"], "patent_grant_invention", "value_added", "population",
+             "rd_expenditure", "minmax", "entropy", "arithmetic", "pooled", "base_year",
+             "320000", "Geodetic latitude"}
+    for page in [out / "overview.html", *sorted((out / "regions").glob("*.html")),
+                 *sorted((out / "industries").glob("*.html"))]:
+        html = page.read_text(encoding="utf-8")
+        text = _visible_text(html)
+        bad = [c for c in codes if re.search(rf"(?<![\w/.]){re.escape(c)}(?![\w/])", text)]
+        assert bad == [], (page.name, bad)
+        assert not re.search(r"\bTrue\b|\bFalse\b", text), page.name
+        assert "ipbench-toc" in html and "index.html'>← " in html, page.name
+        assert "@media print" in html and "size: A4" in html, page.name
+        assert "+08:00" in text, page.name
+        n_tables = html.count("<table class='ipbench'")
+        captions = re.findall(r"<figcaption>表(\d+) ", html)
+        assert len(captions) == n_tables and captions == [str(i + 1) for i in range(n_tables)]
+        figs = re.findall(r"<figcaption>图(\d+) ", html)
+        assert figs == [str(i + 1) for i in range(len(figs))] and figs, page.name
+        # no number with more decimals than the policy allows (2; 4 for weights)
+        assert not re.search(r"<td class='n'>-?[\d,]+\.\d{3,}", html.replace(
+            "ipbench-weights", "").split("ipbench-weights")[0]), page.name
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert "href='guidance_regions.xlsx'" in overview
+
+
+def test_nantong_page_states_true_things(demo):
+    """Issue 10: ties are ties; counts are not compared with the province total; the target
+    label does not repeat the city; both projections and the verdict are shown; the four
+    pairs are named; intensive industries exist on the demo data."""
+    root, _ = demo
+    html = (root / "reports" / "demo" / "regions" / "320600.html").read_text(encoding="utf-8")
+    text = _visible_text(html)
+    assert "南通市南通" not in text and "南通 有效发明专利量" not in text
+    assert "线性外推达标年" in text and "复合增速外推达标年" in text and "判断" in text
+    assert "高价值发明专利占比排名最高" not in text
+    assert "子系统1得分" not in text and "创造潜力 ↔ 创造能力" in text
+    assert "年均从业人员" in text and "从业人员(万人)" not in text
+    overview = (root / "reports" / "demo" / "overview.html").read_text(encoding="utf-8")
+    assert "为知识产权密集型" in _visible_text(overview)  # some industry qualifies
+    assert "无法达标" not in text.split("专利密集型产业增加值占GDP比重")[1][:200]

@@ -76,7 +76,8 @@ class AnalysisTables:
         return self.base_year - w + 1, self.base_year
 
     def intensive_cols(self: Any, table: str = "intensive_regions") -> list[Col]:
-        averaged = table in self.res and "window" in self.res[table].columns
+        averaged = any(t in self.res and "window" in self.res[t].columns
+                       for t in (table, "intensive_regions", "intensive_industries"))
         emp = (fmt.Format("amount", 2, 1e-4, "万人", "10k persons") if averaged
                else fmt.Format("amount", 2, 1e-4, "万人年", "10k person-years"))
         return [("patents", "patents_window", fmt.COLUMNS["patents"]),
@@ -299,13 +300,14 @@ class ReportView(AnalysisTables):
             heads.append(f"<th>{escape(text)}</th>")
             shown = (fmt.format_values(values, f, self.lang) if f is not None
                      else values.astype("string").fillna(fmt.MISSING).astype(str))
-            cells.append(shown.map(escape).to_numpy())
+            cls = " class='n'" if f is not None else ""
+            cells.append(("<td" + cls + ">" + shown.map(escape) + "</td>").to_numpy())
         marks = (df[key].astype(str) == str(highlight)).to_numpy() if key and highlight is not None \
             else [False] * len(df)
         rows = []
         for i in range(len(df)):
             cls = " class='ipbench-highlight'" if marks[i] else ""
-            rows.append(f"<tr{cls}>" + "".join(f"<td>{c[i]}</td>" for c in cells) + "</tr>")
+            rows.append(f"<tr{cls}>" + "".join(c[i] for c in cells) + "</tr>")
         u = f"（{self.L('unit')}：{unit}）" if unit and not self.lg.en else (
             f" ({self.L('unit')}: {unit})" if unit else "")
         ident = f" id='{escape(css_id)}'" if css_id else ""
