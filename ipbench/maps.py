@@ -280,22 +280,28 @@ _INSIDE_SHIFTS = ((0, 0), (0, -0.7), (0, 0.7), (-0.5, 0), (0.5, 0), (-0.5, -0.7)
                   (-0.5, 0.7), (0.5, 0.7))
 
 
+#: distances tried for a label beside its region, in (half its diagonal + 4 px)
+_RADII = (1.0, 1.5, 2.2, 3.0, 4.2, 5.5, 7.0)
+
+
 def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[Any]) -> None:
     """Draw ``labels`` so that none overlaps another or hides another region's anchor.
 
-    In display pixels, two passes. (1) Inside: larger regions first, a label goes at its
-    anchor, or shifted by up to half its size, where ≥ 60 % of its box lies in its region, the
-    box is free and covers no other region's anchor. (2) Beside, for the rest: the free spot
-    around the anchor (16 directions × 5 distances) that is nearest, least over other regions
-    and leaning away from the map's centre (towards the sea, on coasts), whose leader line
-    crosses no label or leader; drawn with a leader line and a dot on the region. A label with
-    no free spot stays at its anchor a size smaller. ``avoid``: display boxes (inset, legend).
+    Works in display pixels. A label *fits* when ≥ 60 % of its box, centred on the region's
+    anchor, lies inside the region. (1) Labels that do not fit go beside their region first,
+    smallest region first, keeping clear of the spots the fitting labels want: the free spot
+    around the anchor (24 directions × 7 distances) that is nearest, least over other regions
+    and leaning away from the map's centre (towards the sea on coasts), whose leader line
+    crosses no label (nor, if it can be helped, another leader); drawn with a leader line and
+    a dot on the region. (2) Fitting labels, larger regions first: at the anchor, or shifted
+    by up to half their size while still fitting; if every such spot is taken, beside as in
+    (1). A label with no free spot at all stays at its anchor a size smaller. ``avoid``:
+    display boxes to keep clear (inset, legend).
     """
     import shapely
     from shapely.geometry import LineString, Point, box
 
-    fig = ax.figure
-    renderer = _renderer(fig)
+    renderer = _renderer(ax.figure)
     to_px = ax.transData.transform
     from_px = ax.transData.inverted().transform
     frame = ax.bbox
@@ -312,10 +318,13 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
     sizes = []
     for t in texts:
         ext = t.get_window_extent(renderer)
-        sizes.append((ext.width + 2.0, ext.height + 1.0))
+        sizes.append((ext.width + 4.0, ext.height + 2.0))  # the white halo
     placed: list[Any] = [box(b.x0, b.y0, b.x1, b.y1) for b in avoid]
     n_avoid = len(placed)
     leaders: list[Any] = []
+    home = [_box(anchors[i], *sizes[i]) for i in range(len(labels))]
+    fits = [polys[i].intersection(home[i]).area >= 0.6 * home[i].area for i in range(len(labels))]
+    reserved = {i for i in range(len(labels)) if fits[i]}
 
     def free(cand: Any, i: int) -> bool:
         return not (any(cand.intersects(p) for p in placed)
@@ -326,8 +335,7 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
         return (c[0] - w / 2 >= frame.x0 and c[0] + w / 2 <= frame.x1
                 and c[1] - h / 2 >= frame.y0 and c[1] + h / 2 <= frame.y1)
 
-    todo: list[int] = []
-    for i in np.argsort(-areas, kind="stable"):
+    def inside(i: int) -> bool:
         w, h = sizes[i]
         for dx, dy in _INSIDE_SHIFTS:
             c = anchors[i] + np.array([dx * w, dy * h])
@@ -337,37 +345,46 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
                 if dx or dy:
                     texts[i].xyann = tuple(from_px(c.reshape(1, 2))[0])
                     texts[i].set_anncoords("data")
-                break
-        else:
-            todo.append(int(i))
-    for i in todo:
+                return True
+        return False
+
+    def beside(i: int) -> None:
         w, h = sizes[i]
         a = anchors[i]
         base = 0.5 * math.hypot(w, h) + 4.0
         out = a - centre
         out = out / (np.linalg.norm(out) or 1.0)
+        keep_clear = [home[j] for j in reserved if j != i]
         best: tuple[float, Any, Any] | None = None
-        for r in (1.0, 1.5, 2.2, 3.0, 4.2):
-            for k in range(16):
-                d = np.array([math.cos(2 * math.pi * k / 16), math.sin(2 * math.pi * k / 16)])
-                c = a + r * base * d
-                cand = _box(c, w, h)
-                if not in_frame(c, w, h) or not free(cand, i):
-                    continue
-                line = LineString([tuple(a + 3.0 * d), tuple(c)])
-                if (any(line.intersects(p) for p in placed[n_avoid:])
-                        or any(line.intersects(s) for s in leaders)):
-                    continue
-                near = tree.query(cand)
-                over = sum(polys[j].intersection(cand).area for j in near if j != i) / cand.area
-                score = r + 2.5 * over + 0.6 * (1.0 - float(d @ out))
-                if best is None or score < best[0]:
-                    best = (score, c, cand)
-            if best is not None and best[0] < r + 0.5:
-                break  # nothing farther can beat it by much
+        for strict in (True, False):  # second round: leaders may cross other leaders
+            for r in _RADII:
+                for k in range(24):
+                    d = np.array([math.cos(2 * math.pi * k / 24), math.sin(2 * math.pi * k / 24)])
+                    c = a + r * base * d
+                    cand = _box(c, w, h)
+                    if not in_frame(c, w, h) or not free(cand, i):
+                        continue
+                    line = LineString([tuple(a + 3.0 * d), tuple(c)])
+                    if any(line.intersects(p) for p in placed[n_avoid:]):
+                        continue
+                    crossings = sum(line.intersects(s) for s in leaders)
+                    if strict and crossings:
+                        continue
+                    near = tree.query(cand)
+                    over = sum(polys[j].intersection(cand).area for j in near if j != i) / cand.area
+                    taken = sum(cand.intersects(q) for q in keep_clear)
+                    through = sum(line.intersects(q) for q in keep_clear)
+                    score = (r + 2.5 * over + 0.6 * (1.0 - float(d @ out)) + 2.0 * crossings
+                             + 1.0 * taken + 0.3 * through)
+                    if best is None or score < best[0]:
+                        best = (score, c, cand)
+                if best is not None and best[0] < r + 0.5:
+                    break  # nothing farther can beat it by much
+            if best is not None:
+                break
         if best is None:  # no free spot: keep it at its anchor, a size smaller
             texts[i].set_fontsize(max(texts[i].get_fontsize() - 1.5, 5.0))
-            continue
+            return
         _, c, cand = best
         placed.append(cand)
         vec = a - c
@@ -383,6 +400,15 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
                                 "shrinkA": 0, "shrinkB": 0, "relpos": relpos},
                     **style)
         ax.plot(*labels[i].anchor, "o", color="#4d4d4d", markersize=1.8, zorder=6)
+
+    for i in np.argsort(areas, kind="stable"):
+        if not fits[i]:
+            beside(int(i))
+    for i in np.argsort(-areas, kind="stable"):
+        if fits[i]:
+            reserved.discard(int(i))
+            if not inside(int(i)):
+                beside(int(i))
 
 
 # ------------------------------------------------------------------------------ the map
