@@ -50,6 +50,7 @@ _EMPTY_TOPOLOGY = '{type:"Topology",objects:{},arcs:[]}'
 #: page texts (中文, English); shown bilingual
 TEXT: dict[str, tuple[str, str]] = {
     "atlas": ("知识产权地理信息系统", "IP atlas"),
+    "atlas_region": ("在知识产权地理信息系统中查看本地区", "This region in the IP atlas"),
     "variable": ("指标", "Indicator"),
     "year": ("年份", "Year"),
     "play": ("播放", "Play"),
@@ -80,6 +81,11 @@ TEXT: dict[str, tuple[str, str]] = {
                   "Grade: ten bands of D (Tian et al. 2021, Acta Geographica Sinica 76(4))"),
     "d_def": ("D = √(C·T)，C = 2√(U₁U₂)/(U₁+U₂)，T = αU₁+βU₂（王淑佳等 2021，自然资源学报 36(3)）",
               "D = √(C·T), C = 2√(U₁U₂)/(U₁+U₂), T = αU₁+βU₂ (Wang et al. 2021, J. Nat. Resour. 36(3))"),
+    "gravity_def_ip": ("重心 = Σ zᵢ·(经度ᵢ, 纬度ᵢ) / Σ zᵢ，zᵢ 为地区 i 的 {ip}，坐标为各地区的形心；"
+                       "本次评价无产业变量，只有知识产权重心（李恒吉等，干旱区地理）",
+                       "Centre = Σ zᵢ·(lonᵢ, latᵢ) / Σ zᵢ with zᵢ = region i's {ip}, at each"
+                       " region's centroid; this run has no industry variable, so only the IP"
+                       " centre is shown (Li Hengji et al., Arid Land Geography)"),
     "gravity_def": ("重心 = Σ zᵢ·(经度ᵢ, 纬度ᵢ) / Σ zᵢ，zᵢ 为地区 i 的 {ip}（知识产权）或 {ind}（产业），"
                     "坐标为各地区的形心（李恒吉等，干旱区地理）",
                     "Centre = Σ zᵢ·(lonᵢ, latᵢ) / Σ zᵢ with zᵢ = region i's {ip} (IP) or {ind}"
@@ -328,17 +334,23 @@ def _grades(c: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]] | None:
 
 
 def gravity(res: Any) -> dict[str, Any] | None:
-    """Centres of gravity per year (``dynamics_gravity``) and what weighted them."""
+    """Centres of gravity per year (``dynamics_gravity``) and what weighted them. The IP centre
+    is ``ip_lon``/``ip_lat`` (or ``lon``/``lat`` when the run has no industry variable); the
+    industry centre and the distance are None when the run has none."""
     if "dynamics_gravity" not in res:
         return None
     g = res["dynamics_gravity"].sort_values("year")
+    ip = ("ip_lon", "ip_lat") if "ip_lon" in g else ("lon", "lat")
+    if not set(ip) <= set(g.columns) or g.empty:
+        return None
+    has_ind = {"industry_lon", "industry_lat"} <= set(g.columns)
     dyn = res.params.get("dynamics", {}) or {}
     return {"years": g["year"].astype(int).tolist(),
-            "ip": [_sig(g["ip_lon"], 6), _sig(g["ip_lat"], 6)],
-            "ind": [_sig(g["industry_lon"], 6), _sig(g["industry_lat"], 6)],
-            "km": _sig(g["distance_km"], 4),
+            "ip": [_sig(g[ip[0]], 6), _sig(g[ip[1]], 6)],
+            "ind": [_sig(g["industry_lon"], 6), _sig(g["industry_lat"], 6)] if has_ind else None,
+            "km": _sig(g["distance_km"], 4) if "distance_km" in g else None,
             "ip_var": dyn.get("ip") or "patent_grant_invention",
-            "ind_var": dyn.get("industry") or "value_added"}
+            "ind_var": (dyn.get("industry") or "value_added") if has_ind else None}
 
 
 # ---------------------------------------------------------------------------- page
@@ -472,15 +484,45 @@ def write_atlas(res: Any, folder: str | Path, title: str | None = None,
     return page
 
 
+def write_suite_atlas(run_dir: str | Path, out_root: str | Path, key: str,
+                      force: bool = False) -> tuple[str | None, str]:
+    """The runner's call: write the suite's atlas unless ``.cache/atlas.json`` holds ``key``
+    (run id and renderer hash) and the page exists. Returns (href of the page or None,
+    error message or ""); a failure writes ``logs/atlas.log`` (the traceback) and does not
+    stop the suite."""
+    import traceback
+
+    from ipbench.reports.pages import write_atomic
+    from ipbench.runfolder import Results
+
+    out_root = Path(out_root)
+    page, cache = out_root / PAGE, out_root / ".cache" / "atlas.json"
+    log = out_root / "logs" / "atlas.log"
+    if (not force and page.is_file() and (out_root / PLOTLY_JS).is_file() and cache.is_file()
+            and json.loads(cache.read_text(encoding="utf-8")).get("key") == key):
+        return PAGE, ""
+    try:
+        write_atlas(Results.read(run_dir), out_root)
+    except Exception as exc:  # the atlas failing must not stop the index
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        cache.unlink(missing_ok=True)
+        return (PAGE if page.is_file() else None), f"{type(exc).__name__}: {exc}"[:2000]
+    write_atomic(cache, json.dumps({"key": key}))
+    log.unlink(missing_ok=True)
+    return PAGE, ""
+
+
 def region_link(code: str, up: str = "../") -> str:
     """Href of the atlas opened on ``code`` from a page ``up`` below the suite folder."""
     return f"{up}{PAGE}#{code}"
 
 
-def atlas_link_html(href: str, lang: str = "zh") -> str:
-    """A paragraph linking the atlas (for the index and the region reports)."""
+def atlas_link_html(href: str, lang: str = "zh", text: str = "atlas") -> str:
+    """A paragraph linking the atlas (for the index, ``text="atlas"``, and the region
+    reports, ``text="atlas_region"``)."""
     return (f"<p class='ipbench-atlas-link'><a href='{escape(href)}'>"
-            f"{escape(_t('atlas', lang))}</a></p>")
+            f"{escape(_t(text, lang))}</a></p>")
 
 
 _SCRIPT = r"""
@@ -592,24 +634,27 @@ _SCRIPT = r"""
       name: label, visible: on, line: { color: colour, width: 2 },
       marker: { size: 5, color: colour, symbol: sym },
       hovertemplate: label + ' %{text}<br>%{lon:.2f}°E, %{lat:.2f}°N<extra></extra>' });
-    const now = [];
+    const out = [path(g.ip, '#b2182b', T('ip_centre'), 'circle')];
+    if (g.ind) out.push(path(g.ind, '#2166ac', T('industry_centre'), 'square'));
     if (yi >= 0) {
-      now.push({ type: 'scattergeo', geo: 'geo', mode: 'markers', showlegend: false, visible: on,
-                 lon: [g.ip[0][yi], g.ind[0][yi]], lat: [g.ip[1][yi], g.ind[1][yi]],
-                 marker: { size: 13, color: ['#b2182b', '#2166ac'], symbol: ['circle', 'square'],
+      const centres = [[g.ip, '#b2182b', 'circle', T('ip_centre')]];
+      if (g.ind) centres.push([g.ind, '#2166ac', 'square', T('industry_centre')]);
+      const dist = g.km ? '<br>' + T('distance') + ' ' + fmt(g.km[yi]) + ' km' : '';
+      out.push({ type: 'scattergeo', geo: 'geo', mode: 'markers', showlegend: false, visible: on,
+                 lon: centres.map(c => c[0][0][yi]), lat: centres.map(c => c[0][1][yi]),
+                 marker: { size: 13, color: centres.map(c => c[1]), symbol: centres.map(c => c[2]),
                            line: { color: '#fff', width: 1.5 } },
-                 text: [T('ip_centre'), T('industry_centre')],
-                 hovertemplate: '%{text} ' + g.years[yi] + '<br>%{lon:.2f}°E, %{lat:.2f}°N<br>' +
-                   T('distance') + ' ' + fmt(g.km[yi]) + ' km<extra></extra>' });
+                 text: centres.map(c => c[3]),
+                 hovertemplate: '%{text} ' + g.years[yi] + '<br>%{lon:.2f}°E, %{lat:.2f}°N' + dist +
+                   '<extra></extra>' });
     }
-    return [path(g.ip, '#b2182b', T('ip_centre'), 'circle'),
-            path(g.ind, '#2166ac', T('industry_centre'), 'square'), ...now];
+    return out;
   }
   function lineTraces() {
     if (!A.line) return [];
     const t = geo => ({ type: 'scattergeo', geo: geo, mode: 'lines', lon: A.line[0], lat: A.line[1],
                         line: { color: '#4d4d4d', width: 1.2 }, hoverinfo: 'skip', showlegend: false });
-    return [t('geo'), t('geo2')];
+    return [t('geo2')];  // in the inset: the main map ends above the South China Sea
   }
   function traces() {
     const out = [baseTrace('geo'), valueTrace('geo')];
@@ -681,7 +726,8 @@ _SCRIPT = r"""
   });
   if (A.gravity) {
     document.getElementById('atlas-gravity-def').textContent =
-      T('gravity') + ': ' + A.texts.gravity_def[L].replace('{ip}', A.gravity.ip_var).replace('{ind}', A.gravity.ind_var);
+      T('gravity') + ': ' + A.texts[A.gravity.ind_var ? 'gravity_def' : 'gravity_def_ip'][L]
+        .replace('{ip}', A.gravity.ip_var).replace('{ind}', A.gravity.ind_var);
   } else {
     gravBox.parentNode.style.display = 'none';
   }
