@@ -54,9 +54,13 @@ def error_page(title: str, message: str, log_file: str, manifest: dict[str, Any]
 
 
 def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
-               downloads: list[tuple[str, str]], params_yaml: str) -> str:
-    """The index: every report linked (with status), the workbooks to download as
-    ``(href, label key)`` pairs, the evaluation's parameters."""
+               downloads: list[tuple[str, str]], params_yaml: str,
+               atlas: str | None = None, region_names: dict[str, str] | None = None) -> str:
+    """The index: every report linked (with status), the interactive atlas (``atlas``: its
+    href), the workbooks to download as ``(href, label key)`` pairs, the evaluation's
+    parameters."""
+    from ipbench.reports.views.base import _method_name
+
     p = manifest.get("params", {})
     lang = p.get("lang", "zh")
     scope = p.get("scope", {})
@@ -64,16 +68,23 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
     for e in entries:
         groups.setdefault(e["kind"], []).append(e)
     parts = [f"<h1>{escape(manifest.get('title', ''))}</h1>", provenance_html(manifest, lang)]
+    if atlas:
+        from ipbench.reports.atlas import atlas_link_html
+
+        parts.append(atlas_link_html(atlas, lang))
     facts = [
         ("regions", len(scope.get("regions", []))),
         ("industries", len([i for i in scope.get("industries", []) if i != "ALL"])),
         ("years", f"{scope.get('years', {}).get('first')}–{scope.get('years', {}).get('last')}"),
         ("base_year", scope.get("base_year")),
-        ("reference", scope.get("reference") or "–"),
-        ("method", f"{p.get('normalization', {}).get('method')} · "
-                   f"{p.get('weighting', {}).get('method')}"
-                   f"{' + AHP' if p.get('weighting', {}).get('ahp') else ''} · "
-                   f"{p.get('aggregation', {}).get('method')}"),
+        ("reference", (region_names or {}).get(str(scope.get("reference")),
+                                                scope.get("reference")) or "–"),
+        ("method", " · ".join(
+            _method_name(str(k), lang) for k in (
+                p.get("normalization", {}).get("method"),
+                f"{p.get('weighting', {}).get('method')}"
+                f"{'+ahp' if p.get('weighting', {}).get('ahp') else ''}",
+                p.get("aggregation", {}).get("method")))),
     ]
     parts.append(f"<h2>{escape(label('parameters', lang))}</h2><table class='ipbench'>"
                  + "".join(f"<tr><th>{escape(label(k, lang))}</th><td>{escape(str(v))}</td></tr>"

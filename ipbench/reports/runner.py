@@ -328,6 +328,10 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 
         write_workbook(Results.read(run_dir), workbook)
         write_atomic(wb_key, json.dumps({"run_id": manifest["run_id"]}))
+    from ipbench.reports.atlas import write_suite_atlas
+
+    atlas_href, atlas_error = write_suite_atlas(run_dir, out_root,
+                                                f"{manifest['run_id']}-{inputs['renderer']}", force)
     every = all_jobs if not only else plan(ev.params, project, run_dir, names, None)
     entries = _index_entries(every, outcomes, out_root)
     index = out_root / "index.html"
@@ -335,9 +339,14 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 
     downloads = [(workbook.name, "workbook")] + [
         (name, key) for key, name in GUIDANCE_FILES.items() if (out_root / name).is_file()]
-    write_atomic(index, index_page(manifest, entries, downloads, dump_yaml(manifest["params"])))
+    region_names = dict(zip(res["regions"]["region_code"].astype(str),
+                            _names(res["regions"], ev.params.lang), strict=True))
+    write_atomic(index, index_page(manifest, entries, downloads, dump_yaml(manifest["params"]),
+                                   atlas=atlas_href, region_names=region_names))
     order = {(j.kind, j.code): i for i, j in enumerate(all_jobs)}
     outcomes.sort(key=lambda o: order[(o.kind, o.code)])
+    if atlas_error:
+        outcomes.append(Outcome("atlas", "atlas", "failed", 0.0, atlas_error))
     return Summary(outcomes, time.perf_counter() - t0, index, run_dir, computed)
 
 

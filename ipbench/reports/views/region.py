@@ -23,7 +23,12 @@ class RegionView(ReportView):
         return self.region_name(self.code)
 
     def header(self) -> HTML:
-        return self._header(f"{self.name} · {self.L('region')}")
+        from ipbench.reports.atlas import atlas_link_html, region_link
+        from ipbench.reports.kinds import depth
+
+        head = self._header(f"{self.name} · {self.L('region')}")
+        link = atlas_link_html(region_link(self.code, depth(self.KIND)), self.lang, "atlas_region")
+        return HTML(head.html + link)
 
     def _named(self, df: pd.DataFrame) -> pd.DataFrame:
         reg = self.res["regions"].set_index("region_code")
