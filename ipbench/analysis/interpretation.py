@@ -261,3 +261,22 @@ def robustness_sentences(ranks: Any) -> Any:
     en = ("Under alternative weights, normalisations and aggregations " + ranks["name_en"]
           + " ranks " + q05 + "–" + q95 + " (5–95 %), median " + med + "; evaluation rank " + ev + ".")
     return _frame(ranks["region_code"], "robustness", zh, en)
+
+
+def industry_sentences(profile: Any, year: int) -> Any:
+    """Per industry: how many regions are specialised in its patents (LQ > 1), the highest
+    LQ, the weakest IP–industry share match. ``profile``: industry_code, industry_zh,
+    industry_en, name_zh, name_en (regions), lq_ip, share_matching (one year)."""
+    g = profile.groupby("industry_code", sort=False)
+    top = profile.loc[g["lq_ip"].idxmax()].set_index("industry_code")
+    low = profile.loc[g["share_matching"].idxmin()].set_index("industry_code")
+    n = g.size().astype(str)
+    spec = g["lq_ip"].apply(lambda s: int((s > 1).sum())).astype(str)
+    zh = (f"{year}年，" + n + "个区域中有" + spec + "个在" + top["industry_zh"]
+          + "发明专利上具有专业化优势（区位熵>1），最高为" + top["name_zh"] + "（" + _fixed(top["lq_ip"])
+          + "）；专利与产业份额匹配度最低的是" + low["name_zh"] + "（" + _fixed(low["share_matching"]) + "）。")
+    en = (f"{year}: " + spec + " of " + n + " regions are specialised in " + top["industry_en"]
+          + " invention patents (LQ > 1); highest LQ: " + top["name_en"] + " (" + _fixed(top["lq_ip"])
+          + "); weakest IP–industry share match: " + low["name_en"] + " ("
+          + _fixed(low["share_matching"]) + ").")
+    return _frame(list(top.index), "industry", zh, en)

@@ -32,24 +32,16 @@ class IndustryView(ReportView):
         t = self._rows()
         if t.empty:
             return self._section("summary", self.skipped("industry"))
-        from ipbench.analysis.interpretation import Sentence, num
+        from ipbench.analysis.interpretation import industry_sentences
 
-        top = t.loc[t["lq_ip"].idxmax()]
-        low = t.loc[t["share_matching"].idxmin()]
-        n_spec = int((t["lq_ip"] > 1).sum())
-        zh_n, en_n = (self.res["industries"].set_index("industry_code")
-                      .loc[self.code, ["name_zh", "name_en"]])
+        ind = self.res["industries"].set_index("industry_code")
         reg = self.res["regions"].set_index("region_code")
-        s = Sentence(
-            zh=f"{self.base_year}年，{len(t)}个区域中有{n_spec}个在{zh_n}发明专利上具有专业化优势"
-               f"（区位熵>1），最高为{reg.at[top['region_code'], 'name_zh']}（{num(top['lq_ip'])}）；"
-               f"专利与产业份额匹配度最低的是{reg.at[low['region_code'], 'name_zh']}"
-               f"（{num(low['share_matching'])}）。",
-            en=f"{self.base_year}: {n_spec} of {len(t)} regions are specialised in {en_n} invention"
-               f" patents (LQ > 1); highest LQ: {reg.at[top['region_code'], 'name_en']}"
-               f" ({num(top['lq_ip'])}); weakest IP–industry share match:"
-               f" {reg.at[low['region_code'], 'name_en']} ({num(low['share_matching'])}).")
-        return self._section("summary", self.paragraphs([s.text(self.lang)]),
+        rows = t.assign(industry_zh=t["industry_code"].map(ind["name_zh"]),
+                        industry_en=t["industry_code"].map(ind["name_en"]),
+                        name_zh=t["region_code"].map(reg["name_zh"]),
+                        name_en=t["region_code"].map(reg["name_en"]))
+        s = industry_sentences(rows, self.base_year)
+        return self._section("summary", self.paragraphs(self.lg.col(s, "")),
                              self.sentences("intensive_sentences", self.code))
 
     def ranking_map(self) -> HTML:
