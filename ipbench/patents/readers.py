@@ -17,6 +17,7 @@ import codecs
 import gzip
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,26 +106,88 @@ def _select_list(columns: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def _csv_headers(con: duckdb.DuckDBPyConnection, src: str, skip: int) -> list[str]:
-    rel = con.sql(
-        f"SELECT * FROM read_csv({src!r}, header=true, all_varchar=true, skip={skip}) LIMIT 0"
-    )
+def _csv_headers(con: duckdb.DuckDBPyConnection, src: str, skip: int, delim: str | None = None) -> list[str]:
+    # with a given delimiter, an explicit skip=0 makes DuckDB's sniffer fail on a ragged row
+    opts = f", delim={delim!r}, null_padding=true, strict_mode=false" if delim else ""
+    opts += f", skip={skip}" if skip or not delim else ""
+    rel = con.sql(f"SELECT * FROM read_csv({src!r}, header=true, all_varchar=true{opts}) LIMIT 0")
     return list(rel.columns)
 
 
+def _read_opts(skip: int, delim: str | None) -> str:
+    """``skip`` and ``delim`` options of read_csv (an explicit skip=0 with a delimiter makes
+    DuckDB's sniffer fail on a ragged row, so it is left out then)."""
+    if delim is None:
+        return f", skip={skip}"
+    return f", delim={delim!r}" + (f", skip={skip}" if skip else "")
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _header_line(src: Path, skip: int) -> str:
+    """The header line of a UTF-8 CSV (after ``skip`` comment lines), without its BOM."""
+    with _open_bytes(src) as fh:
+        for i, raw in enumerate(fh):
+            if i == skip:
+                return raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+            if i > skip:
+                break
+    return ""
+
+
+def _header_fields(line: str) -> tuple[str, int]:
+    """(delimiter, number of fields) of a header line: the candidate splitting it most."""
+    import csv
+
+    best = (",", 1)
+    for d in _DELIMITERS:
+        n = len(next(csv.reader([line], delimiter=d), []))
+        if n > best[1]:
+            best = (d, n)
+    return best
+
+
+def _first_long_row(con, src: str, skip: int, delim: str, headers: list[str], width: int) -> int | None:
+    """Spreadsheet row of the first record with a non-empty field beyond the header's width."""
+    quoted = ['"' + h.replace('"', '""') + '"' for h in headers[width:]]
+    extra = " OR ".join(f"NULLIF(TRIM({q}), '') IS NOT NULL" for q in quoted)
+    row = con.execute(
+        f"SELECT n FROM (SELECT row_number() OVER () AS n, * FROM read_csv({src!r}, header=true,"
+        f" all_varchar=true{f', skip={skip}' if skip else ''}, delim={delim!r}, null_padding=true,"
+        " strict_mode=false))"
+        f" WHERE {extra} ORDER BY n LIMIT 1"
+    ).fetchall()
+    return int(row[0][0]) + 1 + skip if row else None
+
+
 def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path, file_no: int) -> FileRead:
-    encoding = detect_encoding(path)
-    src = path if encoding == "utf-8" else _transcode(path, encoding, tmpdir)
-    skip = leading_comment_lines(path, encoding)
     try:
-        headers = _csv_headers(con, str(src), skip)
+        encoding = detect_encoding(path)
+        src = path if encoding == "utf-8" else _transcode(path, encoding, tmpdir)
+        skip = leading_comment_lines(path, encoding)
+        delim, width = _header_fields(_header_line(src, skip))
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        what = "not a gzip file, or a damaged one" if path.suffix.lower() == ".gz" else "cannot be read"
+        raise DataError(f"{what} ({type(exc).__name__}: {str(exc)[:120]})", file=path.name) from None
+    try:
+        headers = _csv_headers(con, str(src), skip, delim if width > 1 else None)
+        long_row = (
+            _first_long_row(con, str(src), skip, delim, headers, width) if width > 1 and len(headers) > width else None
+        )
     except duckdb.Error as exc:
-        raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
-    columns = mapping.resolve(headers, file=path.name)
+        raise DataError(f"cannot parse as CSV: {str(exc).splitlines()[0][:200]}", file=path.name) from exc
+    if long_row is not None:
+        raise DataError(
+            f"row has more fields than the header's {width} (a ragged row: an unquoted {delim!r}"
+            " inside a cell?); quote the cell or remove the extra fields",
+            file=path.name, row=long_row,
+        )
+    columns = mapping.resolve(headers[:width] if width > 1 else headers, file=path.name)
     start = con.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {RECORDS}").fetchall()[0][0]
     src_sql = (f"SELECT {_select_list(columns)}, {int(file_no)} AS _file_no, CAST(NULL AS BIGINT) AS _row"
                f" FROM read_csv('{_sql_str(src)}', header=true, all_varchar=true, strict_mode=false,"
-               f" null_padding=true, skip={skip})")
+               f" null_padding=true{_read_opts(skip, delim if width > 1 else None)})")
     try:
         con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
         con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, ?)", [file_no, path.name, int(start) - 2 - skip])
@@ -139,6 +202,9 @@ def _sql_str(path: Path) -> str:
 
 
 def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRead:
+    from ipbench.data.loaders import check_workbook_size
+
+    check_workbook_size(path, path.name)  # caps on inflated size and merged areas
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", header=None)
     except Exception as exc:  # openpyxl raises many types for broken files
