@@ -76,6 +76,8 @@ SOUTH_SEA_LABELS: dict[str | None, str] = {
     "zh": "南海诸岛",
     "en": "South China Sea\nIslands",
 }
+#: English names used on English maps when ``names`` gives none (units mainland panels lack)
+ENGLISH_NAMES = {"810000": "Hong Kong", "820000": "Macao", "710000": "Taiwan"}
 MISSING_COLOUR = "#d9d9d9"
 #: lon/lat box of the South China Sea inset (west, south, east, north), as on standard maps
 SOUTH_SEA_BOX = (105.5, 2.5, 124.5, 24.5)
@@ -264,6 +266,15 @@ def _anchors(parent: str, level: str, projected: bool) -> dict[str, tuple[float,
     return {str(c): _anchor(g) for c, g in zip(frame["region_code"], frame.geometry, strict=True)}
 
 
+def _settle(fig: Figure, ax: Axes) -> None:
+    """Run the figure's layout engine and fix ``ax``'s aspect, without drawing the artists
+    (a third of the cost of ``draw_without_rendering`` on a national map)."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    ax.apply_aspect()
+
+
 def _renderer(fig: Figure) -> Any:
     get = getattr(fig.canvas, "get_renderer", None)
     return get() if get is not None else fig._get_renderer()
@@ -441,7 +452,8 @@ def choropleth(
     「无数据 · no data」; ``highlight`` (one code or several, e.g. the report's region) gets a
     thick dark outline and a legend entry. Each region is labelled (``names``): its Chinese
     name (short names such as 北京, 内蒙古 on national maps), or from a mapping code → label
-    (e.g. English names) for the codes it holds; ``show_values`` adds the value
+    (e.g. English names) for the codes it holds (on English maps, Hong Kong, Macao and Taiwan
+    default to :data:`ENGLISH_NAMES`); ``show_values`` adds the value
     (``fmt``). ``lang`` (``"zh"``/``"en"``) picks monolingual legend labels; None keeps the
     bilingual ones. A value for a code that is not among the drawn regions raises
     :class:`InputError` naming the code. Returns the matplotlib Figure (``ax.figure`` when
@@ -534,9 +546,12 @@ def choropleth(
         ax.set_axis_off()
         show_names = names is not False
         if show_names or show_values:
-            labels = _labels(regions, parent, level, national, names, show_names, show_values,
+            given = dict(names) if isinstance(names, Mapping) else {}
+            if lang == "en":
+                given = {**ENGLISH_NAMES, **given}
+            labels = _labels(regions, parent, level, national, given, show_names, show_values,
                              fmt, marked)
-            fig.draw_without_rendering()  # final layout, so label boxes are measured in place
+            _settle(fig, ax)  # final layout, so label boxes are measured in place
             renderer = _renderer(fig)
             avoid = [a.get_window_extent(renderer) for a in avoid_axes]
             if legend is not None:
@@ -547,12 +562,11 @@ def choropleth(
 
 
 def _labels(regions: gpd.GeoDataFrame, parent: str, level: str, national: bool,
-            names: bool | Mapping[str, str], show_names: bool, show_values: bool, fmt: str,
+            mapping: Mapping[str, str], show_names: bool, show_values: bool, fmt: str,
             marked: list[str]) -> list[_Label]:
     anchors = _anchors(parent, level, national)
     n = len(regions)
     size = 7.5 if national else 9.0 if n <= 20 else 7.5 if n <= 45 else 6.0
-    mapping = names if isinstance(names, Mapping) else {}
     out = []
     for code, name, geom, value in zip(regions["region_code"], regions["name"], regions.geometry,
                                        regions["value"], strict=True):
