@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -92,7 +94,81 @@ def lab(
     cmd = lab_command(root, port=port, no_browser=no_browser)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
-    raise typer.Exit(subprocess.call(cmd, cwd=root, env=env))
+    raise typer.Exit(run_in_group(cmd, cwd=root, env=env))
+
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM when ipbench dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def stop_group(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop ``proc`` and every process of its group (JupyterLab and its kernels): SIGTERM,
+    then SIGKILL for what is left after ``timeout`` seconds."""
+    if not hasattr(os, "killpg"):  # pragma: no cover - Windows
+        if proc.poll() is None:
+            proc.terminate()
+        return
+    pgid = proc.pid  # start_new_session: the child leads its own group
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.poll()
+
+
+def run_in_group(cmd: list[str], **popen: object) -> int:
+    """Run ``cmd`` in its own process group and wait; on return, on an exception, or on
+    SIGTERM/SIGHUP/SIGINT to this process, stop the whole group (no orphaned server or
+    kernel). Returns the child's exit code (128 + signal number when stopped by a signal)."""
+    extra: dict[str, object] = {"start_new_session": True}
+    if sys.platform.startswith("linux"):
+        extra["preexec_fn"] = _die_with_parent
+    proc = subprocess.Popen(cmd, **extra, **popen)  # type: ignore[call-overload]  # noqa: S603
+    received: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        received.append(signum)
+        # only signal here: the wait below reaps the leader, then the finally stops the rest
+        # (reaping inside a handler would race Popen.wait's lock)
+        try:
+            os.killpg(proc.pid, signal.SIGTERM) if hasattr(os, "killpg") else proc.terminate()
+        except ProcessLookupError:
+            pass
+
+    previous = {}
+    for sig in _STOP_SIGNALS:
+        try:
+            previous[sig] = signal.signal(sig, on_signal)
+        except ValueError:  # not the main thread: rely on the finally below
+            break
+    try:
+        code = proc.wait()
+    finally:
+        stop_group(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 128 + received[0] if received else code
 
 
 def register(app: typer.Typer) -> None:
