@@ -297,3 +297,10 @@ def test_nantong_page_states_true_things(demo):
     overview = (root / "reports" / "demo" / "overview.html").read_text(encoding="utf-8")
     assert "为知识产权密集型" in _visible_text(overview)  # some industry qualifies
     assert "无法达标" not in text.split("专利密集型产业增加值占GDP比重")[1][:200]
+
+
+def test_overview_warns_of_double_counting(demo):
+    """Issue 10: 产业增加值 equals 地区生产总值 at the whole-economy level; both entered the index."""
+    root, _ = demo
+    text = _visible_text((root / "reports" / "demo" / "overview.html").read_text(encoding="utf-8"))
+    assert "指标重复计权警示：产业增加值与地区生产总值：数值完全相同" in text

@@ -297,6 +297,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ahp_table": ("层次分析法判断与一致性", "AHP judgments and consistency"),
     "pair_maps": ("{year}年四对匹配关系的耦合协调度D", "Coupling coordination D of the four pairs, {year}"),
     "window": ("窗口期", "Window"),
+    "duplicate_warning_head": ("指标重复计权警示：", "Double counting: "),
+    "duplicate_warning_tail": ("，两者同时进入指数即同一数量计权两次，建议在指标体系中保留其一。",
+                               "; both in the index weight one quantity twice: keep one in the"
+                               " catalogue."),
     "share_of": ("{name}份额", "Share of {name}"),
     "lq_of": ("{a}/{b}区位熵", "LQ of {a} vs {b}"),
     "sample_pooled": ("全部年份（面板）", "all years (panel)"),

@@ -43,10 +43,22 @@ class OverviewView(ReportView):
                             css_id="ipbench-ranking"),
                  self.map_figure(df.set_index("region_code")["score"],
                                  self.L("score_map").format(year=self.base_year)),
-                 self._weights()]
+                 self.catalogue_warnings(), self._weights()]
         if "ahp" in self.res:
             parts.append(self._ahp())
         return self._section("ranking_map", *parts)
+
+    def catalogue_warnings(self) -> str:
+        """Pairs of index indicators that are identical or perfectly correlated over the
+        panel (the catalogue check of the indicators step): one quantity weighted twice."""
+        if not self.has("catalogue_warnings"):
+            return ""
+        w = self.res["catalogue_warnings"]
+        a, b = w["a"].map(self.indicator_name), w["b"].map(self.indicator_name)
+        what = self.lg.col(w, "kind")
+        texts = (self.L("duplicate_warning_head") + a + self.lg.pick("与", " and ") + b
+                 + self.lg.pick("：", ": ") + what.astype(str) + self.L("duplicate_warning_tail"))
+        return "".join(f"<p class='ipbench-warning'>{escape(t)}</p>" for t in texts)
 
     def _weights(self) -> str:
         w = self.res["weights"].copy()
