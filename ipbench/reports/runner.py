@@ -118,8 +118,8 @@ def safe_output(root: Path, kind: str, code: str) -> Path:
 
 
 def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, str]],
-         only: list[str] | None = None) -> list[Job]:
-    out_root = project.reports / params.name
+         only: list[str] | None = None, out_root: Path | None = None) -> list[Job]:
+    out_root = out_root or project.reports / params.name
     nbdir = project.notebooks
     wanted = parse_only(only)
     scope = params.scope
@@ -275,8 +275,9 @@ def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
 
 def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None = None,
         force: bool = False, progress: bool = True, project: Any = None,
-        data: Any = None) -> Summary:
-    """Run the evaluation once and build its reports; see the module docstring."""
+        data: Any = None, edition: str | None = None) -> Summary:
+    """Run the evaluation once and build its reports; see the module docstring. With
+    ``edition`` ("auto" or a name) the suite is kept as an edition (``reports.editions``)."""
     from ipbench.evaluation import Evaluation
     from ipbench.params import dump_yaml
     from ipbench.project import Project
@@ -303,7 +304,11 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
                              _names(res["industries"], ev.params.lang), strict=True)),
     }
     out_root = project.reports / ev.params.name
-    all_jobs = plan(ev.params, project, run_dir, names, only)
+    if edition is not None:  # reports/<suite>/<edition>/, never another run's edition
+        from ipbench.reports import editions
+
+        out_root = editions.folder(out_root, manifest, run_dir, edition)
+    all_jobs = plan(ev.params, project, run_dir, names, only, out_root)
     inputs = {"params_hash": manifest["params_hash"], "data": manifest["data_fingerprint"],
               "version": manifest["ipbench_version"], "run_id": manifest["run_id"],
               "renderer": renderer_hash()}
@@ -332,7 +337,7 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 
     atlas_href, atlas_error = write_suite_atlas(run_dir, out_root,
                                                 f"{manifest['run_id']}-{inputs['renderer']}", force)
-    every = all_jobs if not only else plan(ev.params, project, run_dir, names, None)
+    every = all_jobs if not only else plan(ev.params, project, run_dir, names, None, out_root)
     entries = _index_entries(every, outcomes, out_root)
     index = out_root / "index.html"
     from ipbench.reports.workbook import GUIDANCE_FILES
@@ -347,6 +352,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     outcomes.sort(key=lambda o: order[(o.kind, o.code)])
     if atlas_error:
         outcomes.append(Outcome("atlas", "atlas", "failed", 0.0, atlas_error))
+    if edition is not None:  # edition record, changes page, the suite's list of editions
+        editions.publish(out_root.parent, out_root, run_dir)
     return Summary(outcomes, time.perf_counter() - t0, index, run_dir, computed)
 
 
