@@ -2,9 +2,14 @@
 applicants, from the patent records' tables in the store (:mod:`ipbench.patents.tables`) and
 the facts (:mod:`ipbench.analysis.landscape`, :mod:`ipbench.analysis.applicants`).
 
-Tables are long, keyed by ``region_code`` (the scope's regions) and ``industry_code`` (the
-industries the records cover, ``ALL`` included); ``landscape_origins`` and
-``landscape_provinces`` are keyed by industry only. Without patent records the step is skipped.
+Tables are long, keyed by ``region_code`` (the scope's regions, and :data:`SCOPE` = ``ALL`` for
+all of them together: the records and facts of the scope's regions pooled, each applicant
+counted once) and ``industry_code`` (the industries the records cover, ``ALL`` included);
+``landscape_ipc`` has a ``level`` column (``ipc_subclass`` | ``ipc_group``);
+``landscape_distribution`` is over the scope's regions; ``landscape_origins`` and
+``landscape_provinces`` are keyed by industry only (provinces with the scope's province marked,
+``is_region``), ``landscape_origin_trends`` by industry and year. Without patent records the
+step is skipped.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ from ipbench.steps.registry import Skip, StepContext, step
 
 MAKES = ("landscape_trends", "landscape_ipc", "landscape_life_cycle", "landscape_distribution",
          "landscape_status", "landscape_events", "landscape_top_applicants", "landscape_type_mix",
-         "landscape_concentration", "landscape_origins", "landscape_provinces")
+         "landscape_concentration", "landscape_origins", "landscape_provinces",
+         "landscape_origin_trends")
+#: region_code of the scope's regions taken together
+SCOPE = "ALL"
+IPC_LEVELS = ("ipc_subclass", "ipc_group")
 
 
 def _tables(data: object) -> dict[str, pd.DataFrame]:
@@ -33,6 +42,16 @@ def _tables(data: object) -> dict[str, pd.DataFrame]:
 def _years(ctx: StepContext) -> list[int]:
     y = ctx.params.scope.years
     return list(range(int(y.first), int(y.last) + 1))
+
+
+def _with_scope(t: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
+    """``t`` plus its scope regions' rows again under region_code :data:`SCOPE` (tables
+    without regions unchanged); the analyses sum these rows and count applicants once."""
+    if "region_code" not in t.columns:
+        return t
+    t = t[t["region_code"] != SCOPE]
+    whole = t[t["region_code"].isin(regions)].assign(region_code=SCOPE)
+    return pd.concat([t, whole], ignore_index=True)
 
 
 def _stack(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
@@ -55,12 +74,16 @@ def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
     if facts is None:
         facts = pd.DataFrame(columns=["region_code", "industry_code", "year", "variable", "value"])
     facts = facts[facts["source"].isin(set(t["patent_applicants"]["source"]))] if "source" in facts else facts
+    facts, t = _with_scope(facts, regions), {k: _with_scope(v, regions) for k, v in t.items()}
+    province = regions[0][:2] + "0000" if regions else None
     out: dict[str, list] = {k: [] for k in MAKES}
     for ind in industries:
-        for reg in regions:
+        for reg in [*regions, SCOPE]:
             k = {"region_code": reg, "industry_code": ind}
             out["landscape_trends"].append((k, ls.trends(facts, reg, ind)))
-            out["landscape_ipc"].append((k, ls.ipc_composition(t["patent_ipc"], reg, ind, years)))
+            for level in IPC_LEVELS:
+                out["landscape_ipc"].append(({**k, "level": level}, ls.ipc_composition(
+                    t["patent_ipc"], reg, ind, years, level=level)))
             out["landscape_life_cycle"].append((k, ls.life_cycle(t["patent_applicants"], reg, ind)))
             out["landscape_status"].append((k, ls.legal_status(t["patent_status"], reg, ind)))
             out["landscape_events"].append((k, ls.events(facts, reg, ind)))
@@ -69,8 +92,11 @@ def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
             out["landscape_type_mix"].append((k, ap.type_mix(t["patent_applicant_types"], reg, ind, years)))
             out["landscape_concentration"].append((k, ap.concentration(t["patent_applicants"], reg, ind, years)))
         ki = {"industry_code": ind}
-        out["landscape_distribution"].append((ki, ls.regional_distribution(facts, ind, years)))
-        by_o, by_p = ls.origins(t["patent_origins"], ind, years)
+        out["landscape_distribution"].append((ki, ls.regional_distribution(facts, ind, years, regions)))
+        by_o, by_p = ls.origins(t["patent_origins"], ind, years, province)
         out["landscape_origins"].append((ki, by_o))
         out["landscape_provinces"].append((ki, by_p))
+        for y in years:
+            out["landscape_origin_trends"].append(
+                ({**ki, "year": y}, ls.origins(t["patent_origins"], ind, [y])[0]))
     return {k: _stack(v) for k, v in out.items()}
