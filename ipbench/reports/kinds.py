@@ -60,6 +60,10 @@ KINDS: dict[str, Kind] = {
              "industries", INDUSTRY_RE,
              lambda scope: [str(c) for c in scope.industries if c != "ALL"], "industry_code",
              ("产业报告", "Industry report")),
+        Kind("landscape", "landscape.ipynb", "ipbench.reports.views.landscape:LandscapeView",
+             "landscape", INDUSTRY_RE,
+             lambda scope: [str(c) for c in scope.industries if c != "ALL"], "industry_code",
+             ("专利导航 · 产业", "Patent landscape")),
     )
 }
 

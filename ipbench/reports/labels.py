@@ -314,6 +314,205 @@ LABELS: dict[str, tuple[str, str]] = {
     "value_added_short": ("增加值", "Value added"),
     "employment_short": ("从业人员", "Employment"),
     "ip_intensity_short": ("专利密集度", "Patent intensity"),
+    # ---- landscape pages (专利导航 · 产业, issue 12); ls_ = views/landscape.py
+    "landscape": ("专利导航 · 产业", "Patent landscape"),
+    "ls_scope": ("评价范围：{n}个区域合计 · {first}–{last}年",
+                 "Scope: the {n} regions together · {first}–{last}"),
+    "ls_summary": ("概要", "Summary"),
+    "ls_trends": ("申请与授权趋势", "Filings and grants"),
+    "ls_technology": ("技术构成及其变化", "Technology composition and its shift"),
+    "ls_life_cycle": ("技术生命周期", "Technology life cycle"),
+    "ls_applicants": ("主要申请人及其类型", "Leading applicants and their types"),
+    "ls_regions": ("区域分布", "Regional distribution"),
+    "ls_status": ("法律状态", "Legal status"),
+    "ls_events": ("转让、许可与质押", "Transfers, licences and pledges"),
+    "ls_origins": ("国内外申请人对比", "Domestic and foreign applicants"),
+    "ls_no_rows": ("专利记录中没有本产业的相关记录。", "The patent records hold no rows for this."),
+    "ls_tie": ("（并列）", " (tied)"),
+    "ls_sum_trends": ("{year}年，评价范围内本产业专利申请{apps}件，其中发明专利{inv}件；授权{grants}件。",
+                      "{year}: {apps} patent applications in this industry across the scope, {inv}"
+                      " of them inventions; {grants} grants."),
+    "ls_sum_region": ("{first}–{last}年申请量最多的区域为{names}，占评价范围的{share}。",
+                      "{first}–{last}: most applications in {names}, {share} of the scope."),
+    "ls_sum_region_tie": ("{first}–{last}年申请量最多的区域为{names}（并列），各占评价范围的{share}。",
+                          "{first}–{last}: most applications in {names} (tied), {share} of the"
+                          " scope each."),
+    "ls_sum_ipc": ("申请最多的IPC小类为{codes}{tie}，{period}占{share}。",
+                   "Largest IPC subclass: {codes}{tie}, {share} of applications in {period}."),
+    "ls_sum_applicants": ("{first}–{last}年共有{n}个申请人；前4位申请人的集中度CR4为{cr4}，HHI为{hhi}。",
+                          "{first}–{last}: {n} applicants; the four largest hold CR4 = {cr4}; HHI = {hhi}."),
+    "ls_sum_origins": ("来源地已知的申请中，中国大陆申请人占{share}；另有{n}个境外国家或港澳台地区的申请人。",
+                       "Of applications with a known origin, {share} are from mainland China;"
+                       " applicants from {n} other countries or Hong Kong, Macao, Taiwan."),
+    "ls_invention": ("发明", "Invention"), "ls_utility": ("实用新型", "Utility model"),
+    "ls_design": ("外观设计", "Design"), "ls_total": ("合计", "Total"),
+    "ls_apps": ("申请量", "Applications"), "ls_grants": ("授权量", "Grants"),
+    "ls_app_invention": ("发明申请", "Invention applications"),
+    "ls_app_utility": ("实用新型申请", "Utility-model applications"),
+    "ls_app_design": ("外观设计申请", "Design applications"),
+    "ls_app_total": ("申请合计", "Applications, total"),
+    "ls_grant_invention": ("发明授权", "Invention grants"),
+    "ls_grant_utility": ("实用新型授权", "Utility-model grants"),
+    "ls_grant_design": ("外观设计授权", "Design grants"),
+    "ls_grant_total": ("授权合计", "Grants, total"),
+    "ls_trends_table": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
+    "ls_trends_figure": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
+    "ls_count_axis": ("件", "patents"),
+    "ls_count_note": ("件数为按计数口径在产业间分摊后的件数（见附录），显示取整。",
+                      "Counts under the source's counting policy (see appendix), rounded."),
+    "ls_lag_note": ("近两年的申请尚未全部公开，末端回落可能来自公开滞后。",
+                    "Applications of the last two years are not all published yet; a fall at the"
+                    " end may be publication lag."),
+    "ls_design_note": ("外观设计专利采用洛迦诺分类而非IPC，不能按IPC归入产业，故产业页的外观设计为0件。",
+                       "Designs carry Locarno, not IPC, classes and cannot be assigned to an"
+                       " industry by IPC: 0 designs on industry pages."),
+    "ls_code": ("分类号", "Class"), "ls_applications": ("申请量", "Applications"),
+    "ls_share_period": ("{period}占比", "Share {period}"),
+    "ls_shift": ("占比变化", "Shift"),
+    "ls_ipc_subclass_table": ("{name}申请量前列的IPC小类（{first}–{last}年）",
+                              "{name}: largest IPC subclasses ({first}–{last})"),
+    "ls_ipc_group_table": ("{name}申请量前列的IPC大组（{first}–{last}年）",
+                           "{name}: largest IPC main groups ({first}–{last})"),
+    "ls_ipc_note": ("按主分类号计；占比为该时期本产业全部申请中的比重，变化=后期占比−前期占比（百分点）。",
+                    "By main IPC; shares of all the industry's applications in the period; shift ="
+                    " later share − earlier share (percentage points)."),
+    "ls_ipc_figure": ("{name}IPC小类占比的变化", "{name}: shift of IPC subclass shares"),
+    "ls_share_axis": ("占比（%）", "share (%)"),
+    "ls_lc_x": ("申请量（件）", "applications"), "ls_lc_y": ("申请人数（个）", "applicants"),
+    "ls_lc_figure": ("{name}技术生命周期（申请人数与申请量，{first}–{last}年）",
+                     "{name}: technology life cycle (applicants against applications, {first}–{last})"),
+    "ls_lc_table": ("{name}历年申请量与申请人数（{first}–{last}年）",
+                    "{name}: applications and applicants by year ({first}–{last})"),
+    "ls_lc_note": ("申请人数为当年有申请的申请人；共同申请计入每个申请人，故此处申请量可大于专利件数。",
+                   "Applicants with an application in the year; a co-application counts for each"
+                   " applicant, so applications here may exceed patents."),
+    "ls_lc_read": ("读图：申请量与申请人数同增为成长期；申请量增而申请人数趋稳为成熟期；两者同降为衰退期；"
+                   "两者回升为复苏期（Ernst 1997）。",
+                   "Reading: both rising = growth; applications rising with applicants levelling"
+                   " off = maturity; both falling = decline; both recovering = revival (Ernst 1997)."),
+    "ls_applicants_n": ("申请人数", "Applicants"), "ls_applicant": ("申请人", "Applicant"),
+    "ls_type": ("申请人类型", "Applicant type"), "ls_grants_of": ("其中已授权", "Of which granted"),
+    "ls_share": ("占比", "Share"), "ls_growth": ("增长", "Growth"),
+    "ls_top_table": ("{who}主要申请人（{first}–{last}年）", "{who}: leading applicants ({first}–{last})"),
+    "ls_top_note": ("占比=申请人的申请量÷区域产业申请总量，共同申请计入每个申请人，占比之和可超过100%；"
+                    "增长={g2}申请量÷{g1}申请量−1（前期为0时空缺）；排名相同者为并列。",
+                    "Share = the applicant's applications ÷ all applications; co-applications count"
+                    " for each applicant, so shares may add up to more than 100 %; growth ="
+                    " applications {g2} ÷ applications {g1} − 1 (blank when the earlier period has"
+                    " none); equal ranks are ties."),
+    "ls_co_share": ("共同申请占比", "Co-applied"), "ls_iur_share": ("产学研合作占比", "With industry–academia"),
+    "ls_mix_table": ("{who}申请人类型构成（{first}–{last}年）", "{who}: applicant types ({first}–{last})"),
+    "ls_mix_note": ("按第一申请人类型计；共同申请占比=两个及以上申请人的申请所占比重；产学研=高校或科研院所与企业共同申请。",
+                    "By the first applicant's type; co-applied = two or more applicants;"
+                    " industry–academia = a university or institute with an enterprise."),
+    "ls_conc_table": ("{who}申请人集中度（{first}–{last}年）", "{who}: concentration of applicants ({first}–{last})"),
+    "ls_conc_note": ("CR4、CR8为前4、8位申请人申请量之和的占比；HHI=Σ份额²×10,000，参考美国司法部与联邦贸易委员会"
+                     "《横向合并指南》（2010）：<1,500为分散，>2,500为高度集中。",
+                     "CR4, CR8: share of the 4, 8 largest applicants; HHI = Σ share² × 10,000; for"
+                     " reference, US DoJ/FTC Horizontal Merger Guidelines (2010): < 1,500"
+                     " unconcentrated, > 2,500 highly concentrated."),
+    "CR4": ("CR4", "CR4"), "CR8": ("CR8", "CR8"), "HHI": ("HHI", "HHI"),
+    "ls_dist_table": ("{name}各区域专利申请量（{first}–{last}年合计）",
+                      "{name}: applications by region ({first}–{last} summed)"),
+    "ls_dist_map": ("{name}各区域专利申请量（{first}–{last}年合计，件）",
+                    "{name}: applications by region ({first}–{last} summed)"),
+    "ls_dist_note": ("占比为评价范围内各区域合计的比重。", "Shares of the scope's regions together."),
+    "ls_ptype": ("专利类型", "Patent type"), "ls_patents": ("专利数", "Patents"),
+    "ls_share_in_type": ("类型内占比", "Share within type"),
+    "ls_status_in_force": ("有效", "In force"), "ls_status_pending": ("审中", "Pending"),
+    "ls_status_lapsed": ("失效", "Lapsed"), "ls_status_other": ("其他", "Other"),
+    "ls_status_unknown": ("未知（导出数据无法律状态）", "Unknown (no status in the export)"),
+    "ls_status_table": ("{name}专利法律状态（截至导出日）", "{name}: legal status at the export date"),
+    "ls_status_figure": ("{name}专利法律状态构成", "{name}: legal status by patent type"),
+    "ls_status_note": ("记录中全部申请年份的专利，状态以导出日为准。",
+                       "Patents of every filing year in the records, status at the export date."),
+    "ls_status_unknown_note": ("导出数据没有法律状态列，有效与失效无法区分。",
+                               "The export has no legal-status column: in force and lapsed cannot"
+                               " be told apart."),
+    "ls_transfers": ("转让", "Transfers"), "ls_licences": ("许可", "Licences"),
+    "ls_pledges": ("质押", "Pledges"),
+    "ls_events_table": ("{name}专利转让、许可与质押（按生效年份）",
+                        "{name}: transfers, licences and pledges by year of effect"),
+    "ls_events_figure": ("{name}专利转让、许可与质押", "{name}: transfers, licences and pledges"),
+    "ls_events_axis": ("次、项", "events"),
+    "ls_events_note": ("按事件生效（备案、登记）日期所在年份计。", "Counted in the year the event took effect."),
+    "ls_events_absent": ("导出数据不含{what}的日期列：这些事件不是“0次”，而是没有数据。",
+                         "The export has no date column for {what}: not zero events, but no data."),
+    "ls_no_foreign": ("专利记录中没有境外或港澳台申请人，不作国内外对比。",
+                      "The records hold no applicants from abroad or from Hong Kong, Macao or"
+                      " Taiwan: no domestic–foreign comparison."),
+    "ls_origin": ("申请人来源地", "Applicant origin"), "ls_province": ("省份", "Province"),
+    "ls_origins_table": ("{name}申请按申请人来源地（{first}–{last}年）",
+                         "{name}: applications by applicant origin ({first}–{last})"),
+    "ls_origins_note": ("按第一申请人的国别或地址；占比为来源地已知的申请中的比重；包括未落入评价范围区域的专利。",
+                        "By the first applicant's country or address; shares of applications with a"
+                        " known origin; patents outside the scope's regions included."),
+    "ls_provinces_table": ("{name}中国大陆申请按省份（{first}–{last}年），高亮为本省",
+                           "{name}: mainland applications by province ({first}–{last}); highlighted:"
+                           " the scope's province"),
+    "ls_provinces_note": ("占比为中国大陆申请中的比重。", "Shares of mainland applications."),
+    "ls_one_province": ("专利记录仅含本省申请人的中国大陆专利（导出范围），不能比较省际位次。",
+                        "The records hold mainland patents of this province's applicants only (the"
+                        " export's scope): no ranking among provinces."),
+    "ls_origin_trends_table": ("{name}境外及港澳台申请人历年占比", "{name}: shares of origins outside the mainland by year"),
+    "ls_origin_trends_figure": ("{name}境外及港澳台申请人历年占比（%）", "{name}: shares of origins outside the mainland by year (%)"),
+    "ls_origin_trends_note": ("占比为当年来源地已知的申请中的比重；中国大陆为其余部分。",
+                              "Shares of the year's applications with a known origin; mainland China"
+                              " is the rest."),
+    "ls_m_count": ("计数口径", "Counting"),
+    "ls_m_count_def": ("专利按主分类号或全部分类号经IPC–产业对照表归入产业；一件专利涉及多个产业时按数据源的"
+                       "计数口径（main 主分类号 / fractional 分摊 / full 全计）计件；合计（ALL）每件计1。",
+                       "Patents are assigned to industries through the IPC–industry concordance;"
+                       " a patent in several industries counts under the source's policy (main |"
+                       " fractional | full); the total (ALL) counts each patent once."),
+    "ls_m_count_src": ("数据源的IPC–行业对照表（国家知识产权局《国际专利分类与国民经济行业分类参照关系表（2018）》"
+                       "的格式）及 data/sources.yaml 的 policy；分摊计数见 OECD《专利统计手册》(2009)",
+                       "the source's IPC–GB/T 4754 concordance (layout of CNIPA's 2018 table) and its"
+                       " policy in data/sources.yaml; fractional counting: OECD Patent Statistics"
+                       " Manual (2009)"),
+    "ls_m_lag": ("公开滞后", "Publication lag"),
+    "ls_m_lag_def": ("发明专利申请自申请日起满18个月公布，实用新型与外观设计授权后才公告，近两年的申请量偏低。",
+                     "Invention applications are published 18 months after filing, utility models"
+                     " and designs only when granted: the last two years are incomplete."),
+    "ls_m_lag_src": ("《中华人民共和国专利法》第三十四条、第四十条", "Patent Law of the PRC, arts. 34 and 40"),
+    "ls_m_ipc": ("技术构成变化", "Technology shift"),
+    "ls_m_ipc_def": ("按主分类号的IPC小类（4位）与大组；前期{p1}、后期{p2}各自的占比，变化=后期−前期（百分点）。",
+                     "IPC subclass (4 characters) and main group of the main IPC; shares in {p1}"
+                     " and {p2}; shift = later − earlier (percentage points)."),
+    "ls_m_ipc_src": ("WIPO《国际专利分类表》", "WIPO International Patent Classification"),
+    "ls_m_life": ("技术生命周期", "Technology life cycle"),
+    "ls_m_life_def": ("以申请量为横轴、申请人数为纵轴，按年份连线，判断成长、成熟、衰退与复苏阶段。",
+                      "Applications (x) against applicants (y), joined by year: growth, maturity,"
+                      " decline, revival."),
+    "ls_m_life_src": ("Ernst H. (1997) Technol. Forecast. Soc. Change 56:137–155", "Ernst H. (1997) Technol. Forecast. Soc. Change 56:137–155"),
+    "ls_m_types": ("申请人类型", "Applicant types"),
+    "ls_m_types_def": ("企业、高校、科研院所、机关团体及其他、个人；取导出数据的类型列，无此列时按名称规则判断。",
+                       "Enterprise, university, research institute, government or other, individual;"
+                       " from the export's type column, else from the name by documented rules."),
+    "ls_m_types_src": ("国家知识产权局《专利统计年报》申请人类型；ipbench.patents.applicants",
+                       "CNIPA Patent Statistics Yearbook categories; ipbench.patents.applicants"),
+    "ls_m_top": ("申请人份额与增长", "Applicant shares and growth"),
+    "ls_m_top_def": ("s_i=a_i/A（A为区域产业申请总量，共同申请计入每个申请人）；增长=后期÷前期−1。",
+                     "s_i = a_i / A (A = all applications; a co-application counts for each"
+                     " applicant); growth = later ÷ earlier − 1."),
+    "ls_m_top_src": ("ipbench.analysis.applicants", "ipbench.analysis.applicants"),
+    "ls_m_conc": ("申请人集中度", "Concentration of applicants"),
+    "ls_m_conc_def": ("CR_k=前k位份额之和；HHI=Σs_i²×10,000（份额为占申请人申请量合计的比重）。",
+                      "CR_k = sum of the k largest shares; HHI = Σ s_i² × 10,000 (shares of the"
+                      " applicants' total)."),
+    "ls_m_conc_src": ("Hirschman (1964) AER 54:761; 美国司法部与联邦贸易委员会《横向合并指南》(2010) §5.3",
+                      "Hirschman (1964) AER 54:761; US DoJ/FTC Horizontal Merger Guidelines (2010) §5.3"),
+    "ls_m_status": ("法律状态", "Legal status"),
+    "ls_m_status_def": ("导出日的法律状态归为有效、审中、失效、其他；无状态列时为未知。",
+                        "Status at the export date as in force, pending, lapsed, other; unknown"
+                        " when the export has none."),
+    "ls_m_status_src": ("ipbench.patents.records（状态文本规则）", "ipbench.patents.records (status text rules)"),
+    "ls_m_origin": ("申请人来源地", "Applicant origin"),
+    "ls_m_origin_def": ("按第一申请人的国别列或地址开头的国家、地区名：中国大陆、香港、澳门、台湾及各外国分列。",
+                        "From the first applicant's country column or the country or territory at"
+                        " the start of the address: mainland China, Hong Kong, Macao, Taiwan and"
+                        " each foreign country apart."),
+    "ls_m_origin_src": ("ISO 3166-1；GB/T 2260", "ISO 3166-1; GB/T 2260"),
 }
 
 
