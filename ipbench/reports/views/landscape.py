@@ -60,7 +60,78 @@ def no_mathtext(fig: Any) -> Any:
     return fig
 
 
-class LandscapeView(ReportView):
+class ApplicantTables:
+    """Top applicants, applicant-type mix and concentration of one region × industry: shown
+    by the landscape pages (the scope together) and the region pages (industry ``ALL``)."""
+
+    @property
+    def years(self: Any) -> tuple[int, int]:
+        y = self.p["scope"]["years"]
+        return int(y["first"]), int(y["last"])
+
+    def _period(self: Any, a: int, b: int) -> str:
+        return f"{a}–{b}" + self.lg.pick("年", "")
+
+    def _ls_rows(self: Any, table: str, industry: str, region: str | None) -> pd.DataFrame:
+        """Rows of ``table`` for ``industry`` (and ``region``); empty when absent."""
+        if table not in self.res:
+            return pd.DataFrame()
+        t = self.res[table]
+        m = t["industry_code"].astype(str) == industry
+        if region is not None and "region_code" in t.columns:
+            m &= t["region_code"].astype(str) == region
+        return t[m].copy()
+
+    def _absent(self: Any, table: str) -> str:
+        """The skipped note when the step made no such table, else "no records" for this
+        industry."""
+        if table not in self.res or not len(self.res[table]):
+            return self.skipped(STEP)
+        return f"<p class='ipbench-skipped'>{escape(self.L('ls_no_rows'))}</p>"
+
+    def _type_name(self: Any, s: pd.Series) -> pd.Series:
+        """``企业 / enterprise`` → the part in the page's language."""
+        parts = s.astype(str).str.split(" / ", n=1)
+        return parts.str[1 if self.lg.en else 0].fillna(s.astype(str))
+
+    def applicant_tables(self: Any, region: str, industry: str, who: str) -> list[str]:
+        """Tables of the leading applicants, the applicant-type mix and the concentration of
+        ``region`` × ``industry`` over the scope's years."""
+        first, last = self.years
+        top = self._ls_rows("landscape_top_applicants", industry, region)
+        if top.empty:
+            return [self._absent("landscape_top_applicants")]
+        g1 = (first, first + (last - first + 1) // 2 - 1)
+        g2 = (last - (last - first + 1) // 2 + 1, last)
+        top["type_text"] = self._type_name(top["type_zh_en"])
+        parts = [self.table(
+            top, [("rank", "rank", None), ("applicant", "ls_applicant", None),
+                  ("type_text", "ls_type", None), ("applications", "ls_applications", COUNT),
+                  ("grants", "ls_grants_of", COUNT), ("share", "ls_share", fmt.FRACTION),
+                  ("growth", "ls_growth", fmt.FRACTION)],
+            self.L("ls_top_table").format(who=who, first=first, last=last),
+            note=self.L("ls_top_note").format(g1=self._period(*g1), g2=self._period(*g2)))]
+        mix = self._ls_rows("landscape_type_mix", industry, region)
+        if len(mix):
+            mix["type_text"] = self._type_name(mix["type_zh_en"])
+            parts.append(self.table(
+                mix, [("type_text", "ls_type", None), ("applications", "ls_applications", COUNT),
+                      ("share", "ls_share", fmt.FRACTION), ("co_share", "ls_co_share", fmt.FRACTION),
+                      ("iur_share", "ls_iur_share", fmt.FRACTION)],
+                self.L("ls_mix_table").format(who=who, first=first, last=last),
+                note=self.L("ls_mix_note")))
+        conc = self._ls_rows("landscape_concentration", industry, region)
+        if len(conc):
+            parts.append(self.table(
+                conc, [("applicants", "ls_applicants_n", fmt.Format("count", 0, 1.0, "个", "")),
+                       ("CR4", "CR4", fmt.FRACTION), ("CR8", "CR8", fmt.FRACTION),
+                       ("HHI", "HHI", HHI)],
+                self.L("ls_conc_table").format(who=who, first=first, last=last),
+                note=self.L("ls_conc_note")))
+        return parts
+
+
+class LandscapeView(ApplicantTables, ReportView):
     KIND = "landscape"
     SECTIONS = ("ls_summary", "ls_trends", "ls_technology", "ls_life_cycle", "ls_applicants",
                 "ls_regions", "ls_status", "ls_events", "ls_origins", "methods")
@@ -69,11 +140,6 @@ class LandscapeView(ReportView):
     def name(self) -> str:
         return self.industry_name(self.code)
 
-    @property
-    def years(self) -> tuple[int, int]:
-        y = self.p["scope"]["years"]
-        return int(y["first"]), int(y["last"])
-
     def halves(self) -> tuple[tuple[int, int], tuple[int, int]]:
         """The first and second half of the years (the IPC shift's periods; the second
         half has the odd year)."""
@@ -81,33 +147,11 @@ class LandscapeView(ReportView):
         mid = first + (last - first + 1) // 2
         return (first, mid - 1), (mid, last)
 
-    def _period(self, a: int, b: int) -> str:
-        return f"{a}–{b}" + self.lg.pick("年", "")
-
     def _rows(self, table: str, region: str | None = SCOPE) -> pd.DataFrame:
-        """Rows of ``table`` for this industry (and ``region``); empty when absent."""
-        if table not in self.res:
-            return pd.DataFrame()
-        t = self.res[table]
-        m = t["industry_code"].astype(str) == self.code
-        if region is not None and "region_code" in t.columns:
-            m &= t["region_code"].astype(str) == region
-        return t[m].copy()
-
-    def _absent(self, table: str) -> str:
-        """The skipped note when the step made no such table, else "no records" for this
-        industry."""
-        if table not in self.res or not len(self.res[table]):
-            return self.skipped(STEP)
-        return f"<p class='ipbench-skipped'>{escape(self.L('ls_no_rows'))}</p>"
+        return self._ls_rows(table, self.code, region)
 
     def _note(self, key: str, **kw: Any) -> str:
         return f"<p class='ipbench-note'>{escape(self.L(key).format(**kw))}</p>"
-
-    def _type_name(self, s: pd.Series) -> pd.Series:
-        """``企业 / enterprise`` → the part in the page's language."""
-        parts = s.astype(str).str.split(" / ", n=1)
-        return parts.str[1 if self.lg.en else 0].fillna(s.astype(str))
 
     def origin_name(self, code: Any) -> str:
         zh, en = ORIGINS.get(str(code), (str(code), str(code)))
@@ -283,43 +327,7 @@ class LandscapeView(ReportView):
         return self._section("ls_life_cycle", self._note("ls_lc_read"), figure, table)
 
     def applicants(self) -> HTML:
-        return self._section("ls_applicants", *self.applicant_tables(SCOPE, self.name))
-
-    def applicant_tables(self, region: str, who: str) -> list[str]:
-        """Top applicants, applicant-type mix and concentration of ``region`` in this
-        industry (also shown on the region pages, industry ``ALL``)."""
-        first, last = self.years
-        top = self._rows("landscape_top_applicants", region)
-        if top.empty:
-            return [self._absent("landscape_top_applicants")]
-        g1 = (first, first + (last - first + 1) // 2 - 1)
-        g2 = (last - (last - first + 1) // 2 + 1, last)
-        top["type_text"] = self._type_name(top["type_zh_en"])
-        parts = [self.table(
-            top, [("rank", "rank", None), ("applicant", "ls_applicant", None),
-                  ("type_text", "ls_type", None), ("applications", "ls_applications", COUNT),
-                  ("grants", "ls_grants_of", COUNT), ("share", "ls_share", fmt.FRACTION),
-                  ("growth", "ls_growth", fmt.FRACTION)],
-            self.L("ls_top_table").format(who=who, first=first, last=last),
-            note=self.L("ls_top_note").format(g1=self._period(*g1), g2=self._period(*g2)))]
-        mix = self._rows("landscape_type_mix", region)
-        if len(mix):
-            mix["type_text"] = self._type_name(mix["type_zh_en"])
-            parts.append(self.table(
-                mix, [("type_text", "ls_type", None), ("applications", "ls_applications", COUNT),
-                      ("share", "ls_share", fmt.FRACTION), ("co_share", "ls_co_share", fmt.FRACTION),
-                      ("iur_share", "ls_iur_share", fmt.FRACTION)],
-                self.L("ls_mix_table").format(who=who, first=first, last=last),
-                note=self.L("ls_mix_note")))
-        conc = self._rows("landscape_concentration", region)
-        if len(conc):
-            parts.append(self.table(
-                conc, [("applicants", "ls_applicants_n", fmt.Format("count", 0, 1.0, "个", "")),
-                       ("CR4", "CR4", fmt.FRACTION), ("CR8", "CR8", fmt.FRACTION),
-                       ("HHI", "HHI", HHI)],
-                self.L("ls_conc_table").format(who=who, first=first, last=last),
-                note=self.L("ls_conc_note")))
-        return parts
+        return self._section("ls_applicants", *self.applicant_tables(SCOPE, self.code, self.name))
 
     def regions(self) -> HTML:
         t = self._rows("landscape_distribution", None)

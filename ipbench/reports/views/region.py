@@ -11,16 +11,23 @@ import pandas as pd
 from ipbench.analysis import interpretation as say
 from ipbench.reports import fmt
 from ipbench.reports.views.base import HTML, ReportView, new_figure
+from ipbench.reports.views.landscape import ApplicantTables
 
 
-class RegionView(ReportView):
+class RegionView(ApplicantTables, ReportView):
     KIND = "region"
     SECTIONS = ("summary", "ranking_map", "matching_pairs", "situation", "dynamics", "quality",
-                "intensive", "peers", "guidance", "targets", "robustness", "methods")
+                "ls_applicants", "intensive", "peers", "guidance", "targets", "robustness",
+                "methods")
 
     @property
     def name(self) -> str:
         return self.region_name(self.code)
+
+    def applicants(self) -> HTML:
+        """The region's leading applicants, applicant-type mix and concentration (all
+        industries; ``landscape`` step)."""
+        return self._section("ls_applicants", *self.applicant_tables(self.code, "ALL", self.name))
 
     def header(self) -> HTML:
         from ipbench.reports.atlas import atlas_link_html, region_link
@@ -182,18 +189,24 @@ class RegionView(ReportView):
         spec = self.p.get("situation", {}) or {}
         ip, ind, pop = (self.variable_name(spec.get(r, r)) for r in ("ip", "industry", "population"))
         share, lq = self.L("share_of"), self.L("lq_of")
-        t = self.table(me, [("year", "year", None),
-                            ("share_ip", share.format(name=ip), fmt.FRACTION),
-                            ("share_industry", share.format(name=ind), fmt.FRACTION),
-                            ("share_population", share.format(name=pop), fmt.FRACTION),
-                            ("lq_ip_industry", lq.format(a=ip, b=ind), fmt.RATIO),
-                            ("lq_ip_population", lq.format(a=ip, b=pop), fmt.RATIO)],
-                       self.L("situation"), css_id="ipbench-situation")
-        cur = sh[sh["year"] == sh["year"].max()].set_index("region_code")["lq_ip_industry"]
-        m = self.map_figure(cur, lq.format(a=ip, b=ind) + f" {int(sh['year'].max())}",
-                            highlight=self.code)
+        cols = [("year", "year", None),
+                ("share_ip", share.format(name=ip), fmt.FRACTION),
+                ("share_industry", share.format(name=ind), fmt.FRACTION),
+                ("share_population", share.format(name=pop), fmt.FRACTION),
+                ("lq_ip_industry", lq.format(a=ip, b=ind), fmt.RATIO),
+                ("lq_ip_population", lq.format(a=ip, b=pop), fmt.RATIO)]
+        # parts skipped for want of data (e.g. no industry or population) have no columns
+        t = self.table(me, [c for c in cols if c[0] in sh.columns], self.L("situation"),
+                       css_id="ipbench-situation")
+        col, title = (("lq_ip_industry", lq.format(a=ip, b=ind)) if "lq_ip_industry" in sh.columns
+                      else ("share_ip", share.format(name=ip)))
+        cur = sh[sh["year"] == sh["year"].max()].set_index("region_code")[col]
+        m = self.map_figure(cur, title + f" {int(sh['year'].max())}", highlight=self.code)
+        sk = self.res["skipped"] if "skipped" in self.res else None
+        parts = self.skipped("situation") if sk is not None and (sk["step"] == "situation").any() else ""
         return self._section("situation", self.sentences("situation_sentences", self.code),
-                             self.sentences("situation_sentences", "", "concentration_ip"), t, m)
+                             self.sentences("situation_sentences", "", "concentration_ip"), t, m,
+                             parts)
 
     def dynamics(self) -> HTML:
         if not self.has("dynamics_growth"):
