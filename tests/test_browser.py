@@ -53,3 +53,22 @@ def test_index_to_region_report(chromium, tmp_path_factory):
     shot = Path(tmp_path_factory.getbasetemp()) / "region.png"
     browse(chromium, region.as_uri(), f"--screenshot={shot}", "--window-size=1100,2400")
     assert shot.is_file() and shot.stat().st_size > 50_000
+
+
+def test_pages_print_to_a4_pdf(chromium, tmp_path_factory):
+    """Issue 10: print styles; `ipbench export pdf` writes A4 PDFs through headless Chromium."""
+    from ipbench.reports.pdf import print_pdf
+
+    root, _ = built_demo(str(tmp_path_factory.getbasetemp()))
+    out = Path(tmp_path_factory.getbasetemp()) / "pdf"
+    counts = {}
+    for rel in ("overview.html", "regions/320600.html", "industries/MARINE.html"):
+        target = out / rel.replace(".html", ".pdf")
+        print_pdf(chromium, root / "reports" / "demo" / rel, target)
+        data = target.read_bytes()
+        assert data.startswith(b"%PDF")
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data))
+        assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2
+                             for w, h in boxes), boxes  # A4 in points
+        counts[rel] = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert 1 < counts["industries/MARINE.html"] <= counts["regions/320600.html"] <= 24, counts

@@ -283,7 +283,7 @@ class RegionView(ApplicantTables, ReportView):
         t = self.res["peers"]
         t = t[t["region_code"] == self.code].copy()
         t["name"] = t["indicator"].map(self.indicator_name)
-        t["unit_text"] = t["indicator"].map(lambda c: self._units.get(c, ""))
+        t["unit_text"] = t["indicator"].map(lambda c: self.variable_format(c).unit(self.lang))
         t["value_text"] = self.by_row(t["value"], t["indicator"]).str.replace(
             r" \S+$", "", regex=True)
         t["best_text"] = self.by_row(t["best"], t["indicator"]).str.replace(
