@@ -42,14 +42,22 @@ def profile_sections(run_dir: Path, outcomes: list) -> None:
         cls = KINDS[o.kind].view_class()
         view = cls(res, o.code if KINDS[o.kind].pattern else "")
         parts = []
-        for name in ("header", "contents", *cls.SECTIONS):
-            method = {"matching_pairs": "matching"}.get(name, name)
+        for name in _cells(ROOT / "notebooks" / KINDS[o.kind].notebook):
             t = time.perf_counter()
-            getattr(view, method)()
+            getattr(view, name)()
             parts.append((name, time.perf_counter() - t))
         total = sum(s for _, s in parts)
         print(f"where {o.kind}:{o.code}'s {total:.2f} s go (view methods, in process): "
               + ", ".join(f"{n} {s:.2f}" for n, s in sorted(parts, key=lambda x: -x[1])[:6]))
+
+
+def _cells(notebook: Path) -> list[str]:
+    """The view methods a notebook's cells call (``r.summary()`` → ``summary``), in order."""
+    import json
+    import re
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return [m for c in nb["cells"] for m in re.findall(r"^r\.(\w+)\(\)", "".join(c["source"]), re.M)]
 
 
 def main() -> None:
