@@ -438,7 +438,8 @@ class LandscapeView(ApplicantTables, ReportView):
         if len(tr):
             # no row for an origin in a year: no application from there (0)
             w = tr.pivot_table(index="year", columns="origin", values="share", aggfunc="first").fillna(0.0)
-            w = w[list(o.loc[o["origin"] != "CN", "origin"])].reset_index()
+            w = w.reindex(columns=list(o.loc[o["origin"] != "CN", "origin"]), fill_value=0.0)
+            w = w.reset_index()
             cols: list[Col] = [("year", "year", None)] + [
                 (c, self.origin_name(c), fmt.FRACTION) for c in w.columns if c != "year"]
             parts.append(self.table(w, cols, self.L("ls_origin_trends_table").format(name=self.name),
