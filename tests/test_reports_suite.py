@@ -71,9 +71,9 @@ REGION_SECTIONS = ["summary", "ranking_map", "matching_pairs", "situation", "dyn
                    "quality", "intensive", "peers", "guidance", "targets", "robustness", "methods"]
 OVERVIEW_SECTIONS = ["summary", "ranking_map", "matching_pairs", "situation", "dynamics",
                      "quality", "intensive", "guidance", "targets", "robustness", "methods"]
-INDUSTRY_SECTIONS = ["summary", "ranking_map", "situation", "intensive", "guidance", "methods"]
+INDUSTRY_SECTIONS = ["summary", "profile", "situation", "intensive", "guidance", "methods"]
 #: sections that are tables and figures only
-NO_SENTENCE = {"ranking_map", "methods"}
+NO_SENTENCE = {"ranking_map", "profile", "methods", "applicants"}
 
 
 def _sections(html):

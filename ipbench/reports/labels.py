@@ -54,7 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "peer_rank": ("对标组排名", "Rank among peers"),
     "reference": ("参照单位", "Reference unit"),
     "gap_best": ("与最优差距", "Gap to best"),
-    "profile": ("基本情况", "Profile"),
+    "profile": ("基本情况与空间分布", "Profile and map"),
     "trends": ("历年走势", "Trends"),
     "map": ("空间分布", "Map"),
     "patents": ("发明专利授权量", "Invention patent grants"),

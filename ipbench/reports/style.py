@@ -24,6 +24,9 @@ table.ipbench th {{ background: #f1f4f8; }}
 table.ipbench tr.ipbench-highlight td {{ background: #fff1c9; font-weight: bold; }}
 .ipbench-sentence {{ font-size: 15px; margin: 6px 0; }}
 .ipbench-error {{ border: 1px solid #c00; background: #fee; padding: 12px; }}
+.jp-RenderedHTMLCommon table.ipbench td, .jp-RenderedHTMLCommon table.ipbench th,
+table.ipbench td, table.ipbench th {{ text-align: left; }}
+.jp-RenderedHTMLCommon table.ipbench td.n, table.ipbench td.n {{ text-align: right; }}
 table.ipbench td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 figure.ipbench-table, figure.ipbench-figure {{ margin: 12px 0 18px 0; }}
 figure.ipbench-table figcaption, figure.ipbench-figure figcaption {{ font-weight: bold;

@@ -13,7 +13,7 @@ from ipbench.reports.views.base import HTML, ReportView, new_figure
 
 class IndustryView(ReportView):
     KIND = "industry"
-    SECTIONS = ("summary", "ranking_map", "situation", "intensive", "guidance", "methods")
+    SECTIONS = ("summary", "profile", "situation", "intensive", "guidance", "methods")
 
     @property
     def name(self) -> str:
@@ -44,10 +44,11 @@ class IndustryView(ReportView):
         return self._section("summary", self.paragraphs(self.lg.col(s, "")),
                              self.sentences("intensive_sentences", self.code))
 
-    def ranking_map(self) -> HTML:
+    def profile(self) -> HTML:
+        """The industry in each region (table), its patent LQ map, shares and trends."""
         t = self._rows().sort_values("lq_ip", ascending=False)
         if t.empty:
-            return self._section("ranking_map", self.skipped("industry"))
+            return self._section("profile", self.skipped("industry"))
         va = fmt.Format("money", 2, 1.0, "亿元", "100m yuan")
         cols = [("name", "region_name", None), ("patents", "patents", fmt.COLUMNS["patents"]),
                 ("value_added", "value_added_short", va),
@@ -59,7 +60,7 @@ class IndustryView(ReportView):
                            css_id="ipbench-industry")
         m = self.map_figure(t.set_index("region_code")["lq_ip"],
                             f"{self.name} · " + self.L("industry_map").format(year=self.base_year))
-        return self._section("ranking_map", table, m, self._distribution(), self._trends())
+        return self._section("profile", table, m, self._distribution(), self._trends())
 
     def _distribution(self) -> str:
         t = self._rows()
