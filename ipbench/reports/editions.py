@@ -57,6 +57,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "move_def": ("排名变化 = 上一版排名 − 本版排名（正值为上升），各用本版次的基准年；得分相同者并列。",
                  "Move = previous rank − this edition's rank (positive = up), each in its"
                  " edition's base year; tied scores share a rank."),
+    "no_moves": ("各区域的综合排名与上一版相同。", "No region's rank changed since the previous"
+                 " edition."),
     "intensive": ("知识产权密集型产业", "IP-intensive industries"),
     "gained": ("新增", "Gained"),
     "lost": ("不再认定", "Lost"),
@@ -338,6 +340,9 @@ def changes_page(info: dict[str, Any], prev_info: dict[str, Any] | None,
             parts.append("<p class='ipbench-sentence' id='ipbench-largest-moves'>" + escape(
                 "; ".join(f"{regions.get(c, c)} {int(r.rank_prev)} → {int(r.rank_now)}"
                           f" ({int(r.move):+d})" for c, r in big.iterrows())) + "</p>")
+        else:
+            parts.append("<p class='ipbench-sentence' id='ipbench-largest-moves'>"
+                         f"{escape(t('no_moves', lang))}</p>")
         shown = pd.DataFrame({
             t("region", lang): [regions.get(c, c) for c in moves.index],
             t("rank_prev", lang): moves["rank_prev"].astype("Int64"),
