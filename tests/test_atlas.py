@@ -123,10 +123,11 @@ def payload_of(html: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def provinces_html():
+def provinces_html():  # reads and simplifies the national boundaries: ~20 s
     return atlas.atlas_html(synthetic_provinces())
 
 
+@pytest.mark.slow
 def test_provincial_atlas_fits_the_budget_and_loads_nothing_external(provinces_html):
     html = provinces_html
     assert len(html.encode()) <= atlas.MAX_BYTES
@@ -138,6 +139,7 @@ def test_provincial_atlas_fits_the_budget_and_loads_nothing_external(provinces_h
     assert "window.PlotlyGeoAssets={topojson:{world_110m:{" in html
 
 
+@pytest.mark.slow
 def test_provincial_payload_has_every_variable_and_the_inset(provinces_html):
     p = payload_of(provinces_html)
     assert p["national"] and p["level"] == "province" and len(p["codes"]) == 31
@@ -198,6 +200,7 @@ def test_prefecture_atlas_on_the_demo_shape():
     assert p["tolerance"] < 0.01
 
 
+@pytest.mark.slow
 def test_county_atlas_under_a_prefecture():
     from ipbench import maps
 

@@ -228,7 +228,7 @@ def chromium():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but chromium is missing (.ci/run installs Debian's chromium)")
         pytest.skip("chromium not installed (apt-get install chromium)")
-    browser = Chromium(exe)
+    browser = Chromium(exe, 1200, 1300)
     yield browser
     browser.close()
 
@@ -254,3 +254,52 @@ def test_synthetic_provincial_atlas(chromium, tmp_path):
     m = exercise(chromium, page, len(codes), "ind:invention_grants", tmp_path, "provinces")
     assert m["bytes"] <= 1_000_000
     assert not m["errors"], m["errors"]
+
+
+def test_demo_suite_atlas_from_the_index_and_a_region_report(chromium, tmp_path_factory):
+    """The runner's own atlas: linked from the index and from a region report (opening the
+    atlas on that region); 13 prefectures; a click reaches the real region report."""
+    import re
+
+    from _suite import built_demo
+
+    root, summary = built_demo(str(tmp_path_factory.getbasetemp()))
+    assert summary.ok, summary.text()
+    suite = root / "reports" / "demo"
+    index = (suite / "index.html").read_text(encoding="utf-8")
+    assert "href='atlas.html'" in index
+    report = (suite / "regions" / "320600.html").read_text(encoding="utf-8")
+    assert re.search(r"href=['\"]\.\./atlas\.html#320600['\"]", report)
+    m = exercise(chromium, suite / "atlas.html", 13, "D:potential_capability",
+                 tmp_path_factory.getbasetemp(), "demo")
+    assert m["bytes"] <= 1_000_000 and not m["errors"], m
+
+
+@pytest.fixture(scope="module")
+def provincial_run(tmp_path_factory):
+    """The real provincial run (params/china_provinces.yaml) in a copy of the project."""
+    from _suite import ROOT, copy_project
+
+    if not (ROOT / "params" / "china_provinces.yaml").is_file():
+        pytest.skip("params/china_provinces.yaml not in this checkout")
+    from ipbench.evaluation import Evaluation
+    from ipbench.reports.runner import _store
+
+    root = copy_project(tmp_path_factory.mktemp("provinces") / "project")
+    ev = Evaluation.from_params(root / "params" / "china_provinces.yaml")
+    ev.data = _store(ev.project)
+    run_dir, _ = ev.ensure_run()
+    return run_dir
+
+
+def test_real_provincial_atlas(chromium, provincial_run, tmp_path):
+    from ipbench.reports.atlas import write_atlas
+    from ipbench.runfolder import Results
+
+    res = Results.read(provincial_run)
+    page = write_atlas(res, tmp_path)
+    codes = [str(c) for c in res.params["scope"]["regions"]]
+    assert len(codes) == 31
+    _report_stubs(tmp_path, codes)
+    m = exercise(chromium, page, 31, "D:potential_capability", tmp_path, "real-provinces")
+    assert m["bytes"] <= 1_000_000 and not m["errors"], m

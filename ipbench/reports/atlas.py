@@ -292,8 +292,8 @@ def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[s
             a, b = str(c["a"].iloc[0]), str(c["b"].iloc[0])
             an, bn = sub_names.get(a, (a, a)), sub_names.get(b, (b, b))
             zh, en = f"{an[0]} ↔ {bn[0]}", f"{an[1]} ↔ {bn[1]}"
-            out.append({"key": f"D:{pair}", "group": "matching", "zh": f"{zh}：D",
-                        "en": f"{en}: D", "unit": ["0–1", "0–1"], "dir": 1,
+            out.append({"key": f"D:{pair}", "group": "matching", "zh": f"{zh}：D（0–1）",
+                        "en": f"{en}: D (0–1)", "unit": ["", ""], "dir": 1,
                         "def": list(TEXT["d_def"]), **_series(c, "D", years, codes)})
             grades = _grades(c)
             if grades is None:
