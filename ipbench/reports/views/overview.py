@@ -154,20 +154,25 @@ class OverviewView(ReportView):
                         css_id="ipbench-concentration")
         sh = self._latest("situation_shares").copy()
         sh["name"] = self.region_names(sh["region_code"])
-        sh = sh.sort_values("lq_ip_industry", ascending=False)
         ip, ind, pop = (self._variable_label(r) for r in ("ip", "industry", "population"))
         share = self.L("share_of")
-        t2 = self.table(sh, [("name", "region_name", None),
-                             ("share_ip", share.format(name=ip), fmt.FRACTION),
-                             ("share_industry", share.format(name=ind), fmt.FRACTION),
-                             ("share_population", share.format(name=pop), fmt.FRACTION),
-                             ("lq_ip_industry", self.L("lq_of").format(a=ip, b=ind), fmt.RATIO),
-                             ("lq_ip_population", self.L("lq_of").format(a=ip, b=pop), fmt.RATIO)],
+        # parts skipped for want of data (e.g. no industry or population) have no columns
+        col, title = (("lq_ip_industry", self.L("lq_of").format(a=ip, b=ind))
+                      if "lq_ip_industry" in sh.columns else ("share_ip", share.format(name=ip)))
+        sh = sh.sort_values(col, ascending=False)
+        cols = [("name", "region_name", None),
+                ("share_ip", share.format(name=ip), fmt.FRACTION),
+                ("share_industry", share.format(name=ind), fmt.FRACTION),
+                ("share_population", share.format(name=pop), fmt.FRACTION),
+                ("lq_ip_industry", self.L("lq_of").format(a=ip, b=ind), fmt.RATIO),
+                ("lq_ip_population", self.L("lq_of").format(a=ip, b=pop), fmt.RATIO)]
+        t2 = self.table(sh, [c for c in cols if c[0] in sh.columns],
                         self.L("shares_table").format(year=self.base_year),
                         css_id="ipbench-situation")
-        m = self.map_figure(sh.set_index("region_code")["lq_ip_industry"],
-                            self.L("lq_of").format(a=ip, b=ind) + f" {self.base_year}")
-        return self._section("situation", self.sentences("situation_sentences"), t1, t2, m)
+        m = self.map_figure(sh.set_index("region_code")[col], title + f" {self.base_year}")
+        sk = self.res["skipped"] if "skipped" in self.res else None
+        parts = self.skipped("situation") if sk is not None and (sk["step"] == "situation").any() else ""
+        return self._section("situation", self.sentences("situation_sentences"), t1, t2, m, parts)
 
     def _latest(self, table: str) -> pd.DataFrame:
         t = self.res[table]
@@ -220,20 +225,28 @@ class OverviewView(ReportView):
         g = self.res["dynamics_gravity"]
         parent = self.p["scope"].get("reference") or \
             self.res["regions"]["parent_code"].dropna().iloc[0]
-        fig = new_figure(9, 3.6)
-        ax, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1])
-        maps.boundaries(parent, "prefecture").boundary.plot(ax=ax, color="#bbb", linewidth=0.5)
+        from ipbench.geo import child_level
+
+        # without an industry variable the table has the IP centre only (columns lon, lat)
+        both = "industry_lon" in g.columns
+        fig = new_figure(9 if both else 5.5, 3.6)
+        ax, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1]) if both else (fig.subplots(), None)
+        maps.boundaries(parent, child_level(parent)).boundary.plot(ax=ax, color="#bbb",
+                                                                   linewidth=0.5)
         spec = self.p.get("dynamics", {}) or {}
-        ax.plot(g["ip_lon"], g["ip_lat"], "-o", ms=3, color="tab:red",
-                label=self.variable_name(spec.get("ip", "patent_grant_invention")))
-        ax.plot(g["industry_lon"], g["industry_lat"], "-s", ms=3, color="tab:blue",
-                label=self.variable_name(spec.get("industry", "value_added")))
+        lon, lat = ("ip_lon", "ip_lat") if "ip_lon" in g.columns else ("lon", "lat")
+        ax.plot(g[lon], g[lat], "-o", ms=3, color="tab:red",
+                label=self.variable_name(spec.get("ip") or "patent_grant_invention"))
+        if both:
+            ax.plot(g["industry_lon"], g["industry_lat"], "-s", ms=3, color="tab:blue",
+                    label=self.variable_name(spec.get("industry") or "value_added"))
         ax.set_aspect(1.2)
         ax.set_xlabel(self.L("longitude"))
         ax.set_ylabel(self.L("latitude"))
         ax.legend(fontsize=7)
-        ax2.plot(g["year"], g["distance_km"], marker="o")
-        ax2.set_title(f"{self.L('distance_km')}", fontsize=9)
+        if ax2 is not None:
+            ax2.plot(g["year"], g["distance_km"], marker="o")
+            ax2.set_title(f"{self.L('distance_km')}", fontsize=9)
         return fig
 
     def quality(self) -> HTML:
