@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from ipbench import experts
 from ipbench import params as P
 from ipbench.cli.main import app
+from ipbench.errors import ParamsError
 from ipbench.experts import questionnaire as Q
 from ipbench.experts.consistency import consistency_ratio, revisions
 from ipbench.experts.hierarchy import GOAL, node_name
@@ -242,3 +243,12 @@ def test_cli_questionnaire_and_collect(tmp_path, three, project, demo, monkeypat
     fill(three[0], GOOD, {("1 总目标", "E5"): 12})
     res = runner.invoke(app, ["experts", "collect", *map(str, three), "--into", str(into)])
     assert res.exit_code == 1 and "专家甲" in res.output and "E5" in res.output
+
+
+def test_scenario_must_sit_beside_its_base_and_names_must_differ(three, demo, tmp_path):
+    col = experts.collect_files(three[:2], demo)
+    with pytest.raises(ParamsError, match="beside the evaluation"):
+        col.write_scenario(tmp_path / "elsewhere.yaml")
+    assert not (tmp_path / "elsewhere.yaml").exists()
+    with pytest.raises(ValueError, match="same file name"):
+        experts.questionnaires(demo, ["Li Wei", "Li/Wei"], tmp_path)

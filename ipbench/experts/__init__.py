@@ -54,6 +54,11 @@ def questionnaires(params_file: str | Path, experts: list[str], folder: str | Pa
     dup = sorted({e for e in experts if experts.count(e) > 1})
     if dup:
         raise InputError(f"expert names are given twice: {dup}")
+    stems = [file_stem(e) for e in experts]
+    clash = sorted({e for e, s in zip(experts, stems, strict=True) if stems.count(s) > 1})
+    if clash:
+        raise InputError(f"expert names {clash} give the same file name; make them differ in"
+                         " letters or digits")
     project, params, rel = _project_and_params(params_file)
     tr = tree(params, project.root)
     cat = Catalogue.load(project.root / params.indicators.catalogue)

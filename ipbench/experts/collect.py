@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ipbench import params as P
-from ipbench.errors import DataError
+from ipbench.errors import DataError, ParamsError
 from ipbench.experts import questionnaire as Q
 from ipbench.experts.consistency import (
     as_fraction,
@@ -189,6 +189,10 @@ class Collection:
 
         path = Path(path)
         base = Path(self.params_file)
+        if base.resolve().parent != path.resolve().parent:
+            raise ParamsError(f"{path}: write the scenario beside the evaluation it extends"
+                              f" ({base.resolve().parent}/), e.g. --into"
+                              f" {base.parent / (base.stem + '_experts.yaml')}")
         extends = os.path.relpath(base.resolve(), path.resolve().parent)
         name = kwargs.pop("name", None) or path.stem
         data = self.scenario(name, extends, **kwargs)
@@ -204,8 +208,9 @@ class Collection:
                         " expert's hierarchic weights (Saaty); entries within a dimension are the"
                         " expert's judgments.")
         text = "\n".join(head) + "\n" + P.dump_yaml(data)
+        P.validate(P.deep_merge(P.read_merged(base), {k: v for k, v in data.items()
+                                                      if k != "extends"}), source=str(path))
         write_atomic(path, text)
-        P.load(path)  # the file must be a valid params file
         return path
 
 
