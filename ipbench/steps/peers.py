@@ -77,7 +77,12 @@ def reference_values(ctx: StepContext, columns: list[str], cat: pd.DataFrame
         return None, pd.DataFrame(columns=BASIS_COLUMNS)
     raw = r.iloc[0].reindex(columns).astype(float)
     regions = ctx.data.regions()
-    n_sub = int((regions["parent_code"].astype("string") == scope.reference).sum())
+    children = set(regions.loc[regions["parent_code"].astype("string") == scope.reference,
+                               "region_code"].astype(str))
+    # only the sub-units the data hold add up to the reference's total (the yearbook's 全国
+    # is the sum of 31 provinces; Hong Kong, Macao and Taiwan are in the region table only)
+    held = set(ctx.data.facts(years=[scope.base_year])["region_code"].astype(str))
+    n_sub = len(children & held)
     if n_sub == 0:
         n_sub = len(scope.regions)
     rows, values = [], {}
