@@ -54,6 +54,13 @@ def _with_scope(t: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
     return pd.concat([t, whole], ignore_index=True)
 
 
+def _split(t: pd.DataFrame, col: str) -> dict[str, pd.DataFrame]:
+    """``t``'s rows by the value of ``col`` ({} when ``t`` has no such column)."""
+    if col not in t.columns or t.empty:
+        return {}
+    return {str(k): g for k, g in t.groupby(col, sort=False, observed=True)}
+
+
 def _stack(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
     frames = [t.assign(**keys) for keys, t in parts if t is not None and len(t)]
     if not frames:
@@ -77,26 +84,35 @@ def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
     facts, t = _with_scope(facts, regions), {k: _with_scope(v, regions) for k, v in t.items()}
     province = regions[0][:2] + "0000" if regions else None
     out: dict[str, list] = {k: [] for k in MAKES}
+    # the analyses select their rows; handing each the rows of one industry (and region) first
+    # gives the same results without scanning the whole tables every time
+    all_t = {**t, "facts": facts}
+    by_ind = {k: _split(v, "industry_code") for k, v in all_t.items()}
     for ind in industries:
+        ti = {k: by_ind[k].get(ind, v.iloc[:0]) for k, v in all_t.items()}
+        by_reg = {k: _split(v, "region_code") for k, v in ti.items()}
         for reg in [*regions, SCOPE]:
+            r = {k: by_reg[k].get(reg, v.iloc[:0]) if by_reg[k] or "region_code" in v.columns else v
+                 for k, v in ti.items()}
             k = {"region_code": reg, "industry_code": ind}
-            out["landscape_trends"].append((k, ls.trends(facts, reg, ind)))
+            out["landscape_trends"].append((k, ls.trends(r["facts"], reg, ind)))
             for level in IPC_LEVELS:
                 out["landscape_ipc"].append(({**k, "level": level}, ls.ipc_composition(
-                    t["patent_ipc"], reg, ind, years, level=level)))
-            out["landscape_life_cycle"].append((k, ls.life_cycle(t["patent_applicants"], reg, ind)))
-            out["landscape_status"].append((k, ls.legal_status(t["patent_status"], reg, ind)))
-            out["landscape_events"].append((k, ls.events(facts, reg, ind)))
+                    r["patent_ipc"], reg, ind, years, level=level)))
+            out["landscape_life_cycle"].append((k, ls.life_cycle(r["patent_applicants"], reg, ind)))
+            out["landscape_status"].append((k, ls.legal_status(r["patent_status"], reg, ind)))
+            out["landscape_events"].append((k, ls.events(r["facts"], reg, ind)))
             out["landscape_top_applicants"].append(
-                (k, ap.top_applicants(t["patent_applicants"], t["patent_applicant_types"], reg, ind, years)))
-            out["landscape_type_mix"].append((k, ap.type_mix(t["patent_applicant_types"], reg, ind, years)))
-            out["landscape_concentration"].append((k, ap.concentration(t["patent_applicants"], reg, ind, years)))
+                (k, ap.top_applicants(r["patent_applicants"], r["patent_applicant_types"], reg, ind, years)))
+            out["landscape_type_mix"].append((k, ap.type_mix(r["patent_applicant_types"], reg, ind, years)))
+            out["landscape_concentration"].append((k, ap.concentration(r["patent_applicants"], reg, ind, years)))
         ki = {"industry_code": ind}
-        out["landscape_distribution"].append((ki, ls.regional_distribution(facts, ind, years, regions)))
-        by_o, by_p = ls.origins(t["patent_origins"], ind, years, province)
+        facts_i = ti["facts"]
+        out["landscape_distribution"].append((ki, ls.regional_distribution(facts_i, ind, years, regions)))
+        by_o, by_p = ls.origins(ti["patent_origins"], ind, years, province)
         out["landscape_origins"].append((ki, by_o))
         out["landscape_provinces"].append((ki, by_p))
         for y in years:
             out["landscape_origin_trends"].append(
-                ({**ki, "year": y}, ls.origins(t["patent_origins"], ind, [y])[0]))
+                ({**ki, "year": y}, ls.origins(ti["patent_origins"], ind, [y])[0]))
     return {k: _stack(v) for k, v in out.items()}
