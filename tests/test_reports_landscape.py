@@ -133,7 +133,7 @@ def test_every_section_shows_its_rows(page):
     assert "发明申请（件）" in text["trends"] and "306" in text["trends"]
     assert "外观设计专利采用洛迦诺分类" in text["trends"]
     assert "2020–2021年占比（%）" in text["technology"] and "20.00" in text["technology"]
-    assert "B63B35" in text["technology"]  # main groups too
+    assert "B63B 35/00" in text["technology"]  # main groups, written the IPC way
     assert "Ernst 1997" in text["life_cycle"] and "64" in text["life_cycle"]
     assert "南通船舶有限公司" in text["applicants"] and "高校" in text["applicants"]
     assert "321" in text["applicants"]  # HHI

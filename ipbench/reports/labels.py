@@ -363,9 +363,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "ls_lag_note": ("近两年的申请尚未全部公开，末端回落可能来自公开滞后。",
                     "Applications of the last two years are not all published yet; a fall at the"
                     " end may be publication lag."),
-    "ls_design_note": ("外观设计专利采用洛迦诺分类而非IPC，不能按IPC归入产业，故产业页的外观设计为0件。",
+    "ls_design_note": ("外观设计专利采用洛迦诺分类而非IPC，不能按IPC归入产业，故本页不列外观设计（0件）。",
                        "Designs carry Locarno, not IPC, classes and cannot be assigned to an"
-                       " industry by IPC: 0 designs on industry pages."),
+                       " industry by IPC: no designs on this page (0)."),
     "ls_code": ("分类号", "Class"), "ls_applications": ("申请量", "Applications"),
     "ls_share_period": ("{period}占比", "Share {period}"),
     "ls_shift": ("占比变化", "Shift"),
@@ -455,7 +455,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "The records hold mainland patents of this province's applicants only (the"
                         " export's scope): no ranking among provinces."),
     "ls_origin_trends_table": ("{name}境外及港澳台申请人历年占比", "{name}: shares of origins outside the mainland by year"),
-    "ls_origin_trends_figure": ("{name}境外及港澳台申请人历年占比（%）", "{name}: shares of origins outside the mainland by year (%)"),
+    "ls_origin_trends_figure": ("{name}境外及港澳台申请人历年占比（%，堆叠高度为合计）",
+                                "{name}: shares of origins outside the mainland by year (%, stacked:"
+                                " the height is their total)"),
     "ls_origin_trends_note": ("占比为当年来源地已知的申请中的比重；中国大陆为其余部分。",
                               "Shares of the year's applications with a known origin; mainland China"
                               " is the rest."),

@@ -51,6 +51,10 @@ ORIGINS = {
 }
 
 
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+            "#7f7f7f", "#bcbd22", "#17becf")
+
+
 def no_mathtext(fig: Any) -> Any:
     """Every text of ``fig`` drawn literally ($ in a name is not TeX)."""
     from matplotlib.text import Text
@@ -239,10 +243,12 @@ class LandscapeView(ApplicantTables, ReportView):
         w = t.pivot_table(index="year", columns="kind", values=[*TYPES, "total"], aggfunc="first")
         w.columns = [f"{k}_{v}" for v, k in w.columns]
         w = w.reset_index()
+        no_design = self.code != "ALL" and not t["design"].fillna(0).any()
+        shown = [v for v in (*TYPES, "total") if not (v == "design" and no_design)]
         cols: list[Col] = [("year", "year", None)]
         for kind in ("app", "grant"):
             cols += [(f"{kind}_{v}", self.L(f"ls_{kind}_{v}"), COUNT)
-                     for v in (*TYPES, "total") if f"{kind}_{v}" in w.columns]
+                     for v in shown if f"{kind}_{v}" in w.columns]
         table = self.table(w, cols, self.L("ls_trends_table").format(name=self.name),
                            note=self._count_note())
         fig = new_figure(10, 3.4)
@@ -251,7 +257,7 @@ class LandscapeView(ApplicantTables, ReportView):
         for ax, kind in zip(axes, ("app", "grant"), strict=True):
             g = t[t["kind"] == kind].sort_values("year")
             bottom = np.zeros(len(g))
-            for v in TYPES:
+            for v in [x for x in TYPES if x in shown]:
                 vals = g[v].fillna(0).to_numpy(dtype=float)
                 ax.bar(g["year"], vals, bottom=bottom, label=self.L(f"ls_{v}"), color=colors[v])
                 bottom += vals
@@ -262,7 +268,7 @@ class LandscapeView(ApplicantTables, ReportView):
         axes[0].legend(fontsize=7)
         fig = self.figure(no_mathtext(fig), self.L("ls_trends_figure").format(name=self.name),
                           self.L("ls_lag_note"))
-        notes = self._note("ls_design_note") if self.code != "ALL" else ""
+        notes = self._note("ls_design_note") if no_design else ""
         return self._section("ls_trends", table, fig, notes)
 
     def _count_note(self) -> str:
@@ -281,7 +287,10 @@ class LandscapeView(ApplicantTables, ReportView):
                            ("shift_pp", "ls_shift", PP)]
         parts = []
         for level in ("ipc_subclass", "ipc_group"):
-            lv = t[t["level"] == level]
+            lv = t[t["level"] == level].copy()
+            if level == "ipc_group":
+                lv["code"] = lv["code"].astype(str).str.replace(r"^(\w{4})(\d+)$", r"\1 \2/00",
+                                                                regex=True)
             if len(lv):
                 parts.append(self.table(
                     lv, cols, self.L(f"ls_{level}_table").format(
@@ -311,9 +320,9 @@ class LandscapeView(ApplicantTables, ReportView):
         fig = new_figure(7, 4.4)
         ax = fig.add_subplot()
         ax.plot(t["applications"], t["applicants"], "-o", color="#08519c", ms=4)
-        for _, r in t.iterrows():
-            ax.annotate(str(int(r["year"])), (r["applications"], r["applicants"]), fontsize=7,
-                        xytext=(4, -3), textcoords="offset points")
+        for i, r in enumerate(t.itertuples()):
+            ax.annotate(str(int(r.year)), (r.applications, r.applicants), fontsize=7,
+                        xytext=(5, -10) if i % 2 else (-26, 4), textcoords="offset points")
         ax.set_xlabel(self.L("ls_lc_x"))
         ax.set_ylabel(self.L("ls_lc_y"))
         ax.grid(alpha=0.3)
@@ -446,8 +455,12 @@ class LandscapeView(ApplicantTables, ReportView):
                                     note=self.L("ls_origin_trends_note")))
             fig = new_figure(8, 3.4)
             ax = fig.add_subplot()
+            bottom = np.zeros(len(w))
+            colors = dict(zip(w.columns[1:], _PALETTE, strict=False))
             for c in w.columns[1:]:
-                ax.plot(w["year"], w[c] * 100, marker=".", label=self.origin_name(c))
+                vals = w[c].to_numpy(dtype=float) * 100
+                ax.bar(w["year"], vals, bottom=bottom, label=self.origin_name(c), color=colors.get(c))
+                bottom += vals
             ax.set_xticks(w["year"].to_numpy())
             ax.set_ylabel(self.L("ls_share_axis"))
             ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
