@@ -38,14 +38,16 @@ def test_full_demo_suite_is_built(demo):
         assert (out / "regions" / f"{code}.html").is_file()
     for code in params.scope.industries:
         assert (out / "industries" / f"{code}.html").is_file()
-    assert summary.count("built") == 1 + len(params.scope.regions) + len(params.scope.industries)
+        assert (out / "landscape" / f"{code}.html").is_file()  # 专利导航 · 产业
+    assert summary.count("built") == 1 + len(params.scope.regions) + 2 * len(params.scope.industries)
     assert (summary.run_dir / "manifest.json").is_file()
 
 
 def test_every_page_is_offline_and_without_errors(demo):
     root, _ = demo
     found = pages(root)
-    assert len(found) == 23
+    atlas = (root / "reports" / "demo" / "atlas.html").is_file()
+    assert len(found) == 2 + 13 + 2 * 8 + atlas  # index, overview, regions, industries, landscapes
     for page in found:
         html = page.read_text(encoding="utf-8")
         assert external_references(html) == [], page
