@@ -312,8 +312,10 @@ class Comparison:
     def mean_abs_move(self, other: int = 1) -> float:
         return float(self.rank_moves(other)["abs_move"].mean())
 
-    def headline(self) -> list[str]:
-        """One line per other scenario: mean |move|, largest moves, grade and type changes."""
+    def headline(self, lang: str = "en") -> list[str]:
+        """One line per other scenario (``lang`` zh or en): mean |rank move|, largest moves,
+        matching-grade and guidance-type changes."""
+        zh = lang == "zh"
         lines = []
         b = self.labels[0]
         for k, lab in enumerate(self.labels[1:], start=1):
@@ -321,20 +323,25 @@ class Comparison:
             top = moves.abs().sort_values(ascending=False, kind="stable")
             biggest = [f"{self.region_names.get(c, c)} {int(moves[c]):+d}"
                        for c in top.index[:3] if moves[c] != 0]
-            n_moved = int((moves != 0).sum())
-            line = (f"{lab} vs {b} ({self.year}): mean |rank move| {self.mean_abs_move(k):.2f};"
-                    f" {n_moved} of {len(moves)} regions move")
+            n_moved, n = int((moves != 0).sum()), len(moves)
+            mam = self.mean_abs_move(k)
+            parts = ([f"{lab} 与 {b} 相比（{self.year}年）：平均排名变化 {mam:.2f} 位",
+                      f"{n_moved}/{n} 个区域排名变化"] if zh else
+                     [f"{lab} vs {b} ({self.year}): mean |rank move| {mam:.2f}",
+                      f"{n_moved} of {n} regions move"])
             if biggest:
-                line += "; largest: " + ", ".join(biggest)
+                parts.append(("变化最大：" if zh else "largest: ") + ", ".join(biggest))
             if len(self.grades):
                 g = self.grades
-                changed = int((g[f"grade:{lab}"] != g[f"grade:{b}"]).sum())
-                line += f"; matching grades changed: {changed} of {len(g)}"
+                c = int((g[f"grade:{lab}"] != g[f"grade:{b}"]).sum())
+                parts.append(f"匹配对协调等级变化 {c}/{len(g)}" if zh else
+                             f"matching grades changed: {c} of {len(g)}")
             if len(self.guidance):
                 gd = self.guidance
-                changed = int((gd[lab].astype(str) != gd[b].astype(str)).sum())
-                line += f"; guidance types changed: {changed} of {len(gd)}"
-            lines.append(line)
+                c = int((gd[lab].astype(str) != gd[b].astype(str)).sum())
+                parts.append(f"布局指引类型变化 {c}/{len(gd)}" if zh else
+                             f"guidance types changed: {c} of {len(gd)}")
+            lines.append(("；" if zh else "; ").join(parts))
         return lines
 
     def summary(self) -> str:

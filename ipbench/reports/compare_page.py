@@ -32,6 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "baseline": ("基准", "baseline"),
     "methods": ("方法与权重", "Methods and weights"),
     "setting": ("设置", "Setting"),
+    "subsystem": ("子系统", "Subsystem"),
     "differs": ("不同", "differs"),
     "sub_weights": ("子系统权重（该子系统指标最终权重之和）",
                     "Subsystem weights (sum of the final weights of its indicators)"),
@@ -141,6 +142,14 @@ def slope_svg(cmp: Any) -> str:
 # ------------------------------------------------------------------------------ page
 
 
+def _signed(v: float, digits: int) -> str:
+    """``+1.20`` / ``-0.30``; a change that rounds to zero is ``0.00`` (no ``-0.00``)."""
+    if pd.isna(v):
+        return "–"
+    text = f"{v:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
 def _rank_table(cmp: Any) -> pd.DataFrame:
     lang = cmp.lang
     r = cmp.ranks
@@ -157,11 +166,11 @@ def _rank_table(cmp: Any) -> pd.DataFrame:
 def _weights_table(cmp: Any) -> pd.DataFrame:
     lang = cmp.lang
     w = cmp.weights
-    out = pd.DataFrame({t("setting", lang): w["name"]})
+    out = pd.DataFrame({t("subsystem", lang): w["name"]})
     for lab in cmp.labels:
         out[lab] = w[lab].map(lambda v: f"{100 * v:.1f}%")
     for lab in cmp.labels[1:]:
-        out[f"{t('change_pp', lang)} · {lab}"] = w[f"change_pp:{lab}"].map(lambda v: f"{v:+.1f}")
+        out[f"{t('change_pp', lang)} · {lab}"] = w[f"change_pp:{lab}"].map(lambda v: _signed(v, 1))
     return out
 
 
@@ -172,7 +181,7 @@ def _subindex_table(cmp: Any) -> pd.DataFrame:
                         sort=False)
     order = cmp.ranks["name"].tolist()
     piv = piv.reindex([n for n in order if n in piv.index])
-    piv = piv.map(lambda v: f"{v:+.2f}")
+    piv = piv.map(lambda v: _signed(v, 2))
     piv.index.name = t("region", cmp.lang)
     return piv.reset_index()
 
@@ -218,7 +227,7 @@ def page_html(cmp: Any) -> str:
                                       for r in cmp.results],
     })
     parts.append(f"<h2>{escape(t('scenarios', lang))}</h2>" + _table(prov, "ipbench-scenarios"))
-    parts += [f"<p class='ipbench-sentence'>{escape(line)}</p>" for line in cmp.headline()]
+    parts += [f"<p class='ipbench-sentence'>{escape(line)}</p>" for line in cmp.headline(lang)]
     parts.append(f"<p><a href='{WORKBOOK}'>{escape(t('workbook', lang))}</a></p>")
 
     m = cmp.methods.reset_index()
