@@ -79,6 +79,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "grade_prev": ("上一版等级", "Previous grade"),
     "grade_now": ("本版等级", "Grade now"),
     "previous": ("上一版", "Previous edition"),
+    "changed_of": ("{n} / {total} 项变化", "{n} of {total} changed"),
 }
 
 
@@ -405,7 +406,7 @@ def changes_page(info: dict[str, Any], prev_info: dict[str, Any] | None,
                 t("grade_prev", lang): changed[f"{gcol}_prev"],
                 t("grade_now", lang): changed[gcol],
             })
-            parts.append(f"<p>{len(changed)} / {len(joined)}</p>"
+            parts.append(f"<p>{escape(t('changed_of', lang).format(n=len(changed), total=len(joined)))}</p>"
                          + _table(shown, "ipbench-grade-changes"))
         else:
             parts.append(f"<p>{escape(t('no_grade_change', lang))}</p>")
