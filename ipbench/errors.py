@@ -29,6 +29,18 @@ class ConsistencyWarning(UserWarning):
     """An AHP judgment matrix is less consistent than the chosen threshold."""
 
 
+MAX_VALUE_CHARS = 120
+
+
+def shown_value(value: Any) -> str:
+    """``repr(value)`` cut to :data:`MAX_VALUE_CHARS` characters (a 5,000-digit cell or a
+    whole line must not flood the terminal)."""
+    text = repr(value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value)
+    if len(text) > MAX_VALUE_CHARS:
+        text = f"{text[: MAX_VALUE_CHARS - 20]}… ({len(text):,} characters)"
+    return text
+
+
 class DataError(IpbenchError, ValueError):
     """A data file or record is wrong. Carries where: file, sheet, row, column, value."""
 
@@ -48,7 +60,7 @@ class DataError(IpbenchError, ValueError):
             for k, v in (("file", file), ("sheet", sheet), ("row", row), ("column", column))
             if v is not None
         )
-        shown = f" (value: {value!r})" if value is not None else ""
+        shown = f" (value: {shown_value(value)})" if value is not None else ""
         super().__init__(f"{where}: {message}{shown}" if where else f"{message}{shown}")
 
 

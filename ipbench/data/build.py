@@ -31,7 +31,7 @@ from ipbench.data.loaders import read_tables, to_cells
 from ipbench.data.sources import PatentRecordsSource, Source, load_sources, resolve_inside
 from ipbench.data.validate import FACT_COLUMNS, Collector, Problem, validate_cells
 from ipbench.data.vocabulary import Vocabulary
-from ipbench.errors import DataError
+from ipbench.errors import DataError, shown_value
 from ipbench.project import Project
 
 
@@ -116,8 +116,8 @@ def _bare(exc: DataError) -> str:
     )
     if where and text.startswith(where + ": "):
         text = text[len(where) + 2 :]
-    if exc.value is not None and text.endswith(f" (value: {exc.value!r})"):
-        text = text[: -len(f" (value: {exc.value!r})")]
+    if exc.value is not None and text.endswith(f" (value: {shown_value(exc.value)})"):
+        text = text[: -len(f" (value: {shown_value(exc.value)})")]
     return text
 
 

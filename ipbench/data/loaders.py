@@ -169,6 +169,7 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
     """CSV via pyarrow (multi-threaded, all columns as text)."""
     shown = display or str(path)
     encoding = detect_encoding(path, spec.encoding, shown)
+    check_row_length(path, shown)
     invalid: list[tuple[int | None, str, int, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -227,6 +228,28 @@ MAX_WORKBOOK_BYTES = 256 << 20  # uncompressed parts of a workbook
 
 #: every column read as text (pyarrow names generated columns f0, f1, …; extra keys are ignored)
 _all_text = {f"f{i}": pa.string() for i in range(MAX_COLUMNS)}
+
+MAX_ROW_BYTES = 1 << 20  # one CSV row (a yearbook row is a few hundred bytes)
+
+
+def check_row_length(path: Path, shown: str) -> None:
+    """``DataError`` naming the first row longer than :data:`MAX_ROW_BYTES` (one vectorised
+    pass over the file's newline positions)."""
+    size = path.stat().st_size
+    if size <= MAX_ROW_BYTES:
+        return
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    ends = np.flatnonzero(data == 10)
+    bounds = np.concatenate(([-1], ends, [size]))
+    lengths = np.diff(bounds) - 1
+    long = np.flatnonzero(lengths > MAX_ROW_BYTES)
+    if len(long):
+        i = int(long[0])
+        raise DataError(
+            f"row is {int(lengths[i]):,} bytes long, over the cap of {MAX_ROW_BYTES:,} bytes per row"
+            " (not a table, or line breaks lost?)", file=shown, row=i + 1,
+        )
+
 
 _SEPARATORS = {";": "semicolon", "\t": "tab", "|": "vertical bar", "，": "full-width comma"}
 
@@ -305,6 +328,7 @@ def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> li
     return tables
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})(\d{1,7})"')
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -344,11 +368,23 @@ def check_workbook_size(path: Path, shown: str) -> None:
                     f" {info.file_size / 2**20:,.0f} MiB, over the cap of {MAX_SHEET_BYTES >> 20} MiB"
                     " (millions of cells?); save the table as CSV", file=shown,
                 )
+            sheet = info.filename.rsplit("/", 1)[-1]
+            max_row = max_col = 0
             try:
                 with zf.open(info) as fh:
                     tail = b""
                     while block := fh.read(1 << 20):
                         chunk = tail + block
+                        for m in _CELL_REF.finditer(chunk):  # rows ascend; columns do not
+                            max_col = max(max_col, _column_number(m.group(1)))
+                            max_row = max(max_row, int(m.group(2)))
+                        if max_row * max_col > MAX_CELLS:
+                            last = f"{column_letter(max_col - 1)}{max_row}"
+                            raise DataError(
+                                f"the used range of {sheet} reaches {last} ({max_row * max_col:,} cells),"
+                                f" over the cap of {MAX_CELLS:,}: delete stray cells (the last one is at"
+                                f" {last}) or save the table as CSV", file=shown,
+                            )
                         for m in _MERGE_REF.finditer(chunk):
                             c1, r1, c2, r2 = m.groups()
                             area = (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)

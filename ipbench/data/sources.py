@@ -244,6 +244,21 @@ class PatentRecordsSource(BaseModel):
     def _one_or_many(cls, v: object) -> object:
         return [v] if isinstance(v, str) else v
 
+    @field_validator("files")
+    @classmethod
+    def _globs_inside_raw(cls, v: list[str]) -> list[str]:
+        return [confined(g, "data/raw") for g in v]
+
+    @field_validator("mapping")
+    @classmethod
+    def _mapping_inside(cls, v: str) -> str:
+        return confined(v, "the project folder") if Path(v).suffix or "/" in v or "\\" in v else v
+
+    @field_validator("concordance")
+    @classmethod
+    def _concordance_inside(cls, v: str | None) -> str | None:
+        return None if v is None else confined(v, "the project folder")
+
     @field_validator("scope", "region_total", mode="before")
     @classmethod
     def _code_as_text(cls, v: object) -> object:
@@ -251,12 +266,6 @@ class PatentRecordsSource(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> PatentRecordsSource:
-        for g in self.files:
-            confined(g, "data/raw")
-        if Path(self.mapping).suffix:
-            confined(self.mapping, "the project folder")
-        if self.concordance is not None:
-            confined(self.concordance, "the project folder")
         if self.years is not None and self.years[0] > self.years[1]:
             raise ValueError("years must be [first, last]")
         unknown = sorted(set(self.variables or ()) - set(PATENT_VARIABLES))
