@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipbench.data import loaders
 from ipbench.data.loaders import column_letter, detect_encoding, read_tables, to_cells
 from ipbench.data.sources import Source
 from ipbench.data.units import factor_to_base
@@ -87,3 +88,92 @@ def test_units():
     assert factor_to_base("万人", "人") == 1e4 and factor_to_base("个", "家") == 1
     with pytest.raises(DataError, match="unit conflict"):
         factor_to_base("万元", "件", variable="patent_grant_total")
+
+
+# --- bounded reading and exact locations (issue 11) ----------------------------------------
+def test_mixed_encoding_names_the_first_bad_row(tmp_path):
+    rows = ["地区,2022年"] + [f"南通{i},{i}" for i in range(20)]
+    data = "\n".join(rows).encode("utf-8").split(b"\n")
+    data[13] = "苏州,1".encode("gbk")
+    path = tmp_path / "m.csv"
+    path.write_bytes(b"\n".join(data))
+    with pytest.raises(DataError, match=r"row 14: the file mixes encodings"):
+        detect_encoding(path)
+
+
+def test_gbk_file_is_not_mixed(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_bytes("地区,2022年\n南通市,1\n苏州市,2\n".encode("gbk"))
+    assert detect_encoding(path) == "gb18030"
+
+
+def test_bom_file_with_a_bad_row_names_it(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_bytes("\ufeff地区,2022年\n南通市,1\n".encode() + b"\x80,2\n")
+    with pytest.raises(DataError, match=r"row 3: .*BOM"):
+        detect_encoding(path)
+
+
+def test_row_length_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(loaders, "MAX_ROW_BYTES", 100)
+    path = tmp_path / "r.csv"
+    path.write_text("地区,2022年\n南通市,1\n" + "x" * 150 + "\n南通市,2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 3: row is 150 bytes long"):
+        loaders.check_row_length(path, "r.csv")
+    path.write_text("地区,2022年\n南通市,1\n", encoding="utf-8")
+    loaders.check_row_length(path, "r.csv")  # small files pass without a scan
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolon"), ("\t", "tab"), ("|", "vertical bar")])
+def test_another_separator_is_named(tmp_path, sep, name):
+    path = tmp_path / "t.csv"
+    path.write_text(TEXT.replace(",", sep), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"row 2: .*{name}-separated; set delimiter: "):
+        read_tables(path, Source(**SPEC))
+    spec = Source(**{**SPEC, "delimiter": sep})
+    assert len(read_tables(path, spec)[0].labels) == 3
+
+
+def test_delimiter_must_be_one_character():
+    from pydantic import ValidationError
+
+    for bad in ("", ";;", '"', "\n"):
+        with pytest.raises(ValidationError, match="one character"):
+            Source(**{**SPEC, "delimiter": bad})
+
+
+def _workbook(path, **cells):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["地区", "2022年"])
+    ws.append(["南通市", 1])
+    for ref, v in cells.items():
+        ws[ref] = v
+    wb.save(path)
+    return path
+
+
+def test_workbook_caps(tmp_path, monkeypatch):
+    spec = Source(id="w", file="w.xlsx", layout="wide_years", region="地区", variable="gdp")
+    stray = _workbook(tmp_path / "w.xlsx", XFD1048576=1)
+    with pytest.raises(DataError, match=r"sheet1\.xml reaches XFD1048576 \(17,179,869,184 cells\)"):
+        read_tables(stray, spec)
+    good = _workbook(tmp_path / "g.xlsx")
+    assert len(read_tables(good, spec)) == 1
+    monkeypatch.setattr(loaders, "MAX_SHEET_BYTES", 100)
+    with pytest.raises(DataError, match="inflates to"):
+        read_tables(good, spec)
+
+
+def test_workbook_check_is_cheap_on_a_bomb(tmp_path):
+    """A 5 kB workbook with a stray cell fails in well under a second (was: MemoryError)."""
+    import time
+
+    path = _workbook(tmp_path / "w.xlsx", XFD1048576=1)
+    assert path.stat().st_size < 10_000
+    t0 = time.perf_counter()
+    with pytest.raises(DataError):
+        loaders.check_workbook_size(path, "w.xlsx")
+    assert time.perf_counter() - t0 < 1.0

@@ -263,6 +263,7 @@ SOURCES_CASES = [
     Case("sources-bad-id", (SRC, "sources[0](a/b).id"), sources=[spec(id="a/b")]),
     Case("sources-sheet-on-csv", (SRC, "sources[0](good)", "'sheet' is only for xlsx"), sources=[spec(sheet="S")]),
     Case("sources-missing-raw-file", ("data/raw/absent.csv", "raw file not found"), sources=[spec(file="absent.csv")]),
+    Case("sources-empty-delimiter", (SRC, "sources[0](good).delimiter", "one character"), sources=[spec(delimiter="")]),
     Case("sources-deep", (SRC, "nested more than"),
          setup=lambda r: (r / SRC).write_text("sources: " + deep() + "\n", encoding="utf-8")),
 ]
@@ -313,6 +314,8 @@ RAW_CASES = [
     raw_case("raw-text-value", GOOD_CSV.replace("11379.6", "abc"), "row 3", "column G", "not a number", "'abc'"),
     raw_case("raw-negative-count", GOOD_CSV.replace(",50,10,", ",-50,10,"), "row 3", "column C", "negative"),
     raw_case("raw-mixed-encoding", mixed_encoding_csv(), "row 14", "mixes encodings"),
+    raw_case("raw-bom-bad-row", ("\ufeff" + GOOD_CSV).encode() + b"\x80,2022\n", "row 5", "(BOM)"),
+    raw_case("raw-gbk-undecodable", GOOD_CSV.encode("gb18030") + b"\x81\x20\n", "row 5", "decode"),
     raw_case("raw-semicolon", GOOD_CSV.replace(",", ";"), "row 1", "semicolon", "delimiter: ';'"),
     raw_case("raw-tab", GOOD_CSV.replace(",", "\t"), "row 1", "tab", "delimiter: '\\t'"),
     raw_case("raw-ragged-long", csv_with("南通,2021,1,1,0,0,1,99,100"), "row 5", "fields where the header has 7"),

@@ -10,6 +10,7 @@ Row numbers are those a user sees in Excel: 1-based, counting title and header r
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,6 +87,14 @@ def detect_encoding(path: Path, declared: str = "auto", display: str | None = No
         return "gb18030" if declared == "gbk" else declared
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            raw[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:  # the BOM promises UTF-8
+            line = raw[3 : 3 + exc.start].count(b"\n") + 1
+            raise DataError(
+                "the file starts with a UTF-8 mark (BOM) but this row is not UTF-8; re-save it as UTF-8",
+                file=display or path, row=line,
+            ) from None
         return "utf-8-sig"
     try:
         raw.decode("utf-8")
@@ -176,10 +185,20 @@ def read_csv_table(path: Path, spec: Source, display: str | None = None) -> Tabl
         invalid.append((row.number, row.text, row.expected_columns, row.actual_columns))
         return "skip"
 
-    enc = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    enc = "utf8"
+    source: Path | io.BytesIO = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        # decode here (strictly, naming the line) so pyarrow only ever sees valid UTF-8: its
+        # invalid-row callback cannot report a row whose text is not UTF-8
+        raw = path.read_bytes()
+        try:
+            source = io.BytesIO(raw.decode(encoding).encode("utf-8"))
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise DataError(f"cannot decode as {encoding}; save the file as UTF-8", file=shown, row=line) from None
     try:
         tbl = pacsv.read_csv(
-            path,
+            source,
             read_options=pacsv.ReadOptions(
                 skip_rows=spec.skip_rows, autogenerate_column_names=True, encoding=enc, block_size=_BLOCK
             ),

@@ -139,6 +139,13 @@ class Source(BaseModel):
     def _inside_raw(cls, v: str) -> str:
         return confined(v, "data/raw")
 
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, v: str) -> str:
+        if len(v) != 1 or v in "\"\r\n":
+            raise ValueError(f"{v!r}: give one character such as ',', ';', '|' or '\\t' (not a quote or line break)")
+        return v
+
     @field_validator("variables", mode="before")
     @classmethod
     def _labels_as_text(cls, v: object) -> object:
