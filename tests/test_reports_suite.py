@@ -296,6 +296,8 @@ def test_nantong_page_states_true_things(demo):
     assert "高价值发明专利占比排名最高" not in text
     assert "子系统1得分" not in text and "创造潜力 ↔ 创造能力" in text
     assert "年均从业人员" in text and "从业人员(万人)" not in text
+    # money of facts variables (元) shown in 亿元 by their base unit, not as 16,996,000,000.00 亿元
+    assert not re.search(r"\d{1,3}(,\d{3}){2,}\.\d+ 亿元", text)
     overview = (root / "reports" / "demo" / "overview.html").read_text(encoding="utf-8")
     assert "为知识产权密集型" in _visible_text(overview)  # some industry qualifies
     assert "无法达标" not in text.split("专利密集型产业增加值占GDP比重")[1][:200]

@@ -110,13 +110,14 @@ class AnalysisTables:
         return (f"<p><a class='ipbench-download' href='{escape(href)}'>"
                 f"{escape(self.L(key))}</a></p>")
 
-    def by_row(self: Any, values: pd.Series, codes: pd.Series) -> pd.Series:
-        """Values of different indicators in one column, each formatted by its own unit."""
+    def by_row(self: Any, values: pd.Series, codes: pd.Series, facts: bool = False) -> pd.Series:
+        """Values of different indicators (or, with ``facts``, facts variables in their base
+        units) in one column, each formatted by its own unit."""
         out = pd.Series(fmt.MISSING, index=values.index, dtype=object)
         for code in codes.unique():
             m = codes == code
             f = (fmt.PERCENT if code == "intensive_va_share_gdp"
-                 else self.variable_format(code, values[m]))
+                 else self.variable_format(code, values[m], facts))
             out[m] = fmt.format_values(values[m], f, self.lang) + (
                 f" {f.unit(self.lang)}" if f.unit(self.lang) else "")
         return out
@@ -205,8 +206,10 @@ class ReportView(AnalysisTables):
         v = _variables().get(str(code))
         return self.lg.pick(v[0], v[1]) if v else str(code)
 
-    def variable_format(self, code: Any, values: Any = None) -> fmt.Format:
-        if code in self._units:
+    def variable_format(self, code: Any, values: Any = None, facts: bool = False) -> fmt.Format:
+        """Format of an indicator (catalogue unit) or, with ``facts`` or when the catalogue
+        lacks it, of a facts variable in its base unit (data/variables.yaml)."""
+        if code in self._units and not (facts and str(code) in _variables()):
             return fmt.for_unit(self._units[code], None, values)
         v = _variables().get(str(code))
         return fmt.for_unit(v[2] if v else "", v[3] if v else None, values)

@@ -221,8 +221,8 @@ class RegionView(ApplicantTables, ReportView):
         cg = self.res["dynamics_cagr"]
         cg = cg[cg["region_code"] == self.code].copy()
         cg["name"] = cg["variable"].map(self.variable_name)
-        cg["start"] = self.by_row(cg["start_value"], cg["variable"])
-        cg["end"] = self.by_row(cg["end_value"], cg["variable"])
+        cg["start"] = self.by_row(cg["start_value"], cg["variable"], facts=True)
+        cg["end"] = self.by_row(cg["end_value"], cg["variable"], facts=True)
         t2 = self.table(cg, [("name", "indicator", None), ("start_year", "start_year", None),
                              ("start", "start_value", None), ("end_year", "end_year", None),
                              ("end", "end_value", None), ("cagr", "cagr", None)],
