@@ -205,3 +205,10 @@ def test_labels_from_data_are_not_mathtext():
     ax.set_xticks([0], ["$x$ Co."])
     no_mathtext(fig)
     assert not any(t.get_parse_math() for t in ax.get_xticklabels())
+
+
+def test_a_tiny_negative_shift_is_not_minus_zero():
+    tables = _landscape()
+    tables["landscape_ipc"].loc[1, "shift_pp"] = -0.001
+    html = str(LandscapeView(_results(tables), IND).technology())
+    assert "-0.00" not in html and "<td class='n'>0.00</td>" in html

@@ -288,6 +288,7 @@ class LandscapeView(ApplicantTables, ReportView):
         parts = []
         for level in ("ipc_subclass", "ipc_group"):
             lv = t[t["level"] == level].copy()
+            lv["shift_pp"] = lv["shift_pp"].round(PP.decimals) + 0.0  # no "-0.00"
             if level == "ipc_group":
                 lv["code"] = lv["code"].astype(str).str.replace(r"^(\w{4})(\d+)$", r"\1 \2/00",
                                                                 regex=True)
