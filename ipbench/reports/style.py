@@ -49,10 +49,12 @@ figure.ipbench-figure img {{ max-width: 100%; display: block; }}
   h2, h3, figcaption {{ break-after: avoid; page-break-after: avoid; }}
   section.ipbench-analysis {{ break-before: auto; }}
   figure.ipbench-figure {{ break-inside: avoid; page-break-inside: avoid; }}
-  figure.ipbench-figure img {{ max-height: 100mm; width: auto; max-width: 100%; }}
+  figure.ipbench-figure img {{ max-height: 85mm; width: auto; max-width: 100%; }}
   figure.ipbench-table {{ break-inside: auto; }}
   table.ipbench {{ font-size: 8pt; width: 100%; }}
   table.ipbench th, table.ipbench td {{ padding: 1px 4px; }}
+  table.ipbench td:not(.n) {{ min-width: 7em; }}
+  table.ipbench td:first-child {{ min-width: 9em; }}
   table.ipbench thead {{ display: table-header-group; }}
   table.ipbench tr {{ break-inside: avoid; page-break-inside: avoid; }}
   .ipbench-sentence {{ font-size: 10.5pt; }}
