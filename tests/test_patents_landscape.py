@@ -71,3 +71,26 @@ def test_step_makes_every_table(result):
 def test_step_skips_without_records():
     with pytest.raises(Skip):
         landscape(ctx({}, pd.DataFrame()))
+
+
+def test_scope_rows_pool_the_regions_and_distribution_is_over_the_scope(result):
+    from ipbench.steps.landscape import SCOPE
+
+    out = landscape(ctx(result.tables, result.facts))
+    lc = out["landscape_life_cycle"]
+    lc = lc[lc.industry_code == "MARINE"].set_index(["region_code", "year"])
+    # 2020: 南通大学 (320600) and 张三 (320100) — two applicants pooled, each counted once
+    assert lc.loc[(SCOPE, 2020), "applicants"] == 2
+    mix = out["landscape_type_mix"]
+    whole = mix[(mix.region_code == SCOPE) & (mix.industry_code == "MARINE")]
+    parts = mix[mix.region_code.isin(["320600", "320100"]) & (mix.industry_code == "MARINE")]
+    assert whole["applications"].sum() == parts["applications"].sum() == 4.0
+    dist = out["landscape_distribution"]
+    assert set(dist.region_code) <= {"320600", "320100"}  # no province total, no SCOPE row
+    ipc = out["landscape_ipc"]
+    assert set(ipc.level) == {"ipc_subclass", "ipc_group"}
+    assert "B63B35" in set(ipc.loc[ipc.level == "ipc_group", "code"])
+    prov = out["landscape_provinces"]
+    assert prov.loc[prov.industry_code == "MARINE", "is_region"].tolist() == [True]  # 江苏
+    ot = out["landscape_origin_trends"]
+    assert ot[(ot.industry_code == "MARINE") & (ot.origin == "DE")]["year"].tolist() == [2020]
