@@ -133,17 +133,22 @@ def phase_duckdb(path: Path) -> dict:
     from ipbench.patents.ingest import available_cores
 
     settings = thread_settings()
+    marks: list[tuple[str, float]] = []
     t0, c0 = time.perf_counter(), _cpu_seconds()
     # DuckDB threads = the cores this process may use; memory_limit keeps the peak under 4 GB
     r = ingest([path], mapping="ipbench", policy="fractional", years=list(range(2016, 2025)),
-               threads=available_cores(), memory_limit="3GB")
+               threads=available_cores(), memory_limit="3GB",
+               on_step=lambda name: marks.append((name, time.perf_counter())))
     secs = time.perf_counter() - t0
+    ends = [t for _, t in marks[1:]] + [t0 + secs]
+    steps = {name: round(end - start, 1) for (name, start), end in zip(marks, ends, strict=True)}
     f = r.facts
     check = f[(f.industry_code == "ALL") & (f.variable == "patent_app_total")]["value"].sum()
     return {"seconds": secs, "cpu_seconds": _cpu_seconds() - c0, "threads": available_cores(),
             "patents": r.counts["patents"], "duplicates": r.counts["duplicates"],
             "facts": len(f), "app_total_all": float(check),
-            "tables": {k: len(v) for k, v in r.tables.items()}, "settings": settings}
+            "tables": {k: len(v) for k, v in r.tables.items()}, "settings": settings,
+            "steps": steps}
 
 
 def phase_pandas(path: Path) -> dict:
@@ -241,6 +246,7 @@ def main() -> None:
     if duck["seconds"] > 1.3 * duck["cpu_seconds"] / duck["threads"]:
         print(f"  note: wall time well above CPU time / threads ({os.getloadavg()[0]:.1f} load"
               " average): the cores were shared with other work")
+    print("  wall time by ingest step (s): " + ", ".join(f"{k} {v}" for k, v in duck["steps"].items()))
     print("  landscape tables: " + ", ".join(f"{k} {v:,}" for k, v in duck["tables"].items()))
     if args.no_pandas:
         return
