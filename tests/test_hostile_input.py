@@ -353,7 +353,10 @@ RAW_CASES = [
     raw_case("raw-xlsx-missing-sheet", xlsx_bytes(), "no sheet 'Missing'", sources=[spec(file="good.xlsx", sheet="Missing")]),
     raw_case("raw-xlsx-used-range", xlsx_bytes(**{"AZ70000": 1}), "reaches AZ70000", "over the cap", sources=XLSX),
     raw_case("raw-xlsx-used-range-after-load", xlsx_bytes(**{"AZ70000": 1}), "sheet Sheet", "A1:AZ70000",
-             sources=XLSX, patch={"_CELL_REF": re.compile(rb"(?!)")}),
+             sources=XLSX, patch={"_CELL_REF": re.compile(rb"(?!)"), "_DIMENSION": re.compile(rb"(?!)")}),
+    raw_case("raw-xlsx-lying-dimension",
+             xlsx_bytes(mutate=lambda d: re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1:B2"/>', d), XFD1048576=1),
+             "reaches XFD1048576", sources=XLSX),
 ]
 
 

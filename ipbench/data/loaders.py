@@ -347,6 +347,19 @@ def read_xlsx_tables(path: Path, spec: Source, display: str | None = None) -> li
     return tables
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"')
+
+
+def _check_used_range(max_col: int, max_row: int, sheet: str, shown: str) -> None:
+    if max_row * max_col > MAX_CELLS:
+        last = f"{column_letter(max_col - 1)}{max_row}"
+        raise DataError(
+            f"the used range of {sheet} reaches {last} ({max_row * max_col:,} cells), over the cap of"
+            f" {MAX_CELLS:,}: delete stray cells (the last one is at {last}) or save the table as CSV",
+            file=shown,
+        )
+
+
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})(\d{1,7})"')
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
@@ -388,32 +401,37 @@ def check_workbook_size(path: Path, shown: str) -> None:
                     " (millions of cells?); save the table as CSV", file=shown,
                 )
             sheet = info.filename.rsplit("/", 1)[-1]
-            max_row = max_col = 0
             try:
                 with zf.open(info) as fh:
-                    tail = b""
+                    tail = last_cell = b""
+                    first = True
                     while block := fh.read(1 << 20):
                         chunk = tail + block
-                        for m in _CELL_REF.finditer(chunk):  # rows ascend; columns do not
-                            max_col = max(max_col, _column_number(m.group(1)))
-                            max_row = max(max_row, int(m.group(2)))
-                        if max_row * max_col > MAX_CELLS:
-                            last = f"{column_letter(max_col - 1)}{max_row}"
-                            raise DataError(
-                                f"the used range of {sheet} reaches {last} ({max_row * max_col:,} cells),"
-                                f" over the cap of {MAX_CELLS:,}: delete stray cells (the last one is at"
-                                f" {last}) or save the table as CSV", file=shown,
-                            )
-                        for m in _MERGE_REF.finditer(chunk):
-                            c1, r1, c2, r2 = m.groups()
-                            area = (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
-                            if area > MAX_CELLS:
-                                ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-                                raise DataError(
-                                    f"merged range {ref} covers {area:,} cells, over the cap of"
-                                    f" {MAX_CELLS:,}; unmerge it", file=shown,
-                                )
+                        if first:  # the used range Excel and openpyxl record: <dimension ref="A1:C9"/>
+                            first = False
+                            dim = _DIMENSION.search(chunk[:4096])
+                            if dim:
+                                _check_used_range(_column_number(dim.group(1)), int(dim.group(2)), sheet, shown)
+                        if b"mergeCell" in chunk:
+                            for m in _MERGE_REF.finditer(chunk):
+                                c1, r1, c2, r2 = m.groups()
+                                area = (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
+                                if area > MAX_CELLS:
+                                    ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+                                    raise DataError(
+                                        f"merged range {ref} covers {area:,} cells, over the cap of"
+                                        f" {MAX_CELLS:,}; unmerge it", file=shown,
+                                    )
+                        at = chunk.rfind(b"<c ")
+                        if at >= 0:
+                            last_cell = chunk[at : at + 64]
                         tail = chunk[-200:]
+                    # rows are stored in order: the last cell of the sheet gives its used range
+                    # even when <dimension> is absent or wrong (read_xlsx_tables also checks
+                    # the range openpyxl finds after loading)
+                    last = _CELL_REF.findall(last_cell)
+                    if last:
+                        _check_used_range(_column_number(last[-1][0]), int(last[-1][1]), sheet, shown)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise DataError(f"the workbook is damaged ({type(exc).__name__})", file=shown) from None
 
