@@ -69,6 +69,9 @@ def to_html(nb: Any, exporter: Any = None, title: str | None = None, lang: str =
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"ipbench_css": exporter._ipbench_css})
+    # last in <head>: JupyterLab's rules (table fonts, image sizes) must not override the
+    # ipbench screen and print rules
+    body = body.replace("</head>", f"<style type=\"text/css\">{exporter._ipbench_css}</style>\n</head>", 1)
     body = embed_font(body)
     bad = external_references(body)
     if bad:
