@@ -33,19 +33,35 @@ def _tie_groups(values: pd.Series, rtol: float) -> pd.Series:
 
 def peer_ranks(X: Any, directions: Any = None, rtol: float = TIE_RTOL) -> pd.DataFrame:
     """Rank of every unit on every indicator (1 = best). Units whose values are within
-    ``rtol`` (relative to the largest |value|) tie and share the best rank ('min')."""
+    ``rtol`` (relative to the largest |value|) tie and share the best rank ('min').
+
+    Column-wise in NumPy: sort each column (best first), start a new tie group where the gap
+    to the previous value exceeds the tolerance, and give each unit 1 + the number of units
+    in better groups."""
     df = as_frame(X)
     check_finite(df)
     d = resolve_directions(directions, df.columns)
-    return pd.DataFrame(
-        {c: _tie_groups(df[c], rtol).rank(ascending=bool(d[c] < 0), method="min").astype(int)
-         for c in df.columns}, index=df.index
-    )
+    v = df.to_numpy(dtype=float)
+    n, m = v.shape
+    ranks = np.ones((n, m), dtype=int)
+    if n:
+        signed = v * np.where(np.asarray(d, dtype=float) < 0, 1.0, -1.0)  # best = smallest
+        order = np.argsort(signed, axis=0, kind="stable")
+        s = np.take_along_axis(signed, order, axis=0)
+        tol = rtol * np.nanmax(np.abs(v), axis=0)
+        new_group = np.vstack([np.ones((1, m), dtype=bool), np.abs(np.diff(s, axis=0)) > tol])
+        pos = np.arange(1, n + 1)[:, None].repeat(m, axis=1)
+        start = np.where(new_group, pos, 0)
+        group_rank = np.maximum.accumulate(start, axis=0)
+        np.put_along_axis(ranks, order, group_rank, axis=0)
+    return pd.DataFrame(ranks, index=df.index, columns=df.columns)
 
 
 def tie_counts(ranks: pd.DataFrame) -> pd.DataFrame:
     """How many units share each unit's rank (1 = no tie), per indicator."""
-    return ranks.apply(lambda col: col.map(col.value_counts()))
+    r = ranks.to_numpy()
+    counts = (r[:, None, :] == r[None, :, :]).sum(axis=1)
+    return pd.DataFrame(counts, index=ranks.index, columns=ranks.columns)
 
 
 def peer_comparison(
