@@ -56,16 +56,21 @@ def test_top_applicants_shares_and_concentration(result):
 def test_step_makes_every_table(result):
     out = landscape(ctx(result.tables, result.facts))
     assert set(out) == set(MAKES)
-    mix = out["landscape_type_mix"]
-    m = mix[(mix.region_code == "320600") & (mix.industry_code == "MARINE")].set_index("applicant_type")
+    # per region × key industry the analysis gives the mix (the step keeps the scope's rows
+    # per industry and each region's rows over all industries: what the pages read)
+    t = result.tables
+    m = ap.type_mix(t["patent_applicant_types"], "320600", "MARINE", [2019, 2020]).set_index("applicant_type")
     assert m.loc["enterprise", "applications"] == 2.0 and m.loc["university", "applications"] == 1.0
     assert m.loc["enterprise", "iur_share"] == 0.5
     orig = out["landscape_origins"]
     o = orig[orig.industry_code == "MARINE"].set_index("origin")["applications"].to_dict()
     assert o == {"CN": 4.0, "DE": 1.0}
     ev = out["landscape_events"]
-    assert ev.loc[(ev.region_code == "320600") & (ev.industry_code == "ALL") & (ev.year == 2022),
+    assert ev.loc[(ev.region_code == "ALL") & (ev.industry_code == "ALL") & (ev.year == 2022),
                   "patent_transfer"].iloc[0] == 1.0
+    mix = out["landscape_type_mix"]
+    assert set(mix.loc[mix.industry_code == "ALL", "region_code"]) == {"320600", "320100", "ALL"}
+    assert set(mix.loc[mix.industry_code == "MARINE", "region_code"]) == {"ALL"}
 
 
 def test_step_skips_without_records():
@@ -83,8 +88,10 @@ def test_scope_rows_pool_the_regions_and_distribution_is_over_the_scope(result):
     assert lc.loc[(SCOPE, 2020), "applicants"] == 2
     mix = out["landscape_type_mix"]
     whole = mix[(mix.region_code == SCOPE) & (mix.industry_code == "MARINE")]
-    parts = mix[mix.region_code.isin(["320600", "320100"]) & (mix.industry_code == "MARINE")]
-    assert whole["applications"].sum() == parts["applications"].sum() == 4.0
+    t = result.tables
+    parts = sum(ap.type_mix(t["patent_applicant_types"], r, "MARINE", [2019, 2020])["applications"].sum()
+                for r in ("320600", "320100"))
+    assert whole["applications"].sum() == parts == 4.0
     dist = out["landscape_distribution"]
     assert set(dist.region_code) <= {"320600", "320100"}  # no province total, no SCOPE row
     ipc = out["landscape_ipc"]

@@ -44,9 +44,9 @@ def top_applicants(applicants: pd.DataFrame, types: pd.DataFrame, region: str, i
     g = a.groupby(["applicant", "applicant_type"], as_index=False)[["applications", "grants"]].sum()
     half = len(years) // 2
     first, last = set(years[:half]), set(years[len(years) - half:])
-    by_year = a.pivot_table(index="applicant", columns="year", values="applications", aggfunc="sum").fillna(0.0)
-    f = by_year[[y for y in by_year.columns if y in first]].sum(axis=1)
-    la = by_year[[y for y in by_year.columns if y in last]].sum(axis=1)
+    yr = a["year"].to_numpy()
+    f = a["applications"].where(pd.Series(yr, index=a.index).isin(first), 0.0).groupby(a["applicant"]).sum()
+    la = a["applications"].where(pd.Series(yr, index=a.index).isin(last), 0.0).groupby(a["applicant"]).sum()
     growth = (la / f.where(f > 0)) - 1.0
     g["share"] = g["applications"] / total if total else float("nan")
     g["growth"] = g["applicant"].map(growth)

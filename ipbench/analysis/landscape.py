@@ -42,7 +42,7 @@ def trends(facts: pd.DataFrame, region: str, industry: str) -> pd.DataFrame:
     out = []
     for kind in ("app", "grant"):
         f = _f(facts, region, industry, [f"patent_{kind}_{t}" for t in (*TYPES, "total")])
-        w = f.pivot_table(index="year", columns="variable", values="value", aggfunc="sum")
+        w = f.groupby(["year", "variable"])["value"].sum().unstack("variable")
         w.columns = [c.rsplit("_", 1)[1] for c in w.columns]
         out.append(w.reset_index().assign(kind=kind))
     t = pd.concat(out, ignore_index=True)
@@ -102,7 +102,8 @@ def legal_status(status: pd.DataFrame, region: str, industry: str) -> pd.DataFra
 def events(facts: pd.DataFrame, region: str, industry: str) -> pd.DataFrame:
     """``year`` and one column per event variable present (absent columns: no data, not 0)."""
     f = _f(facts, region, industry, list(EVENTS))
-    return f.pivot_table(index="year", columns="variable", values="value", aggfunc="sum").reset_index()
+    w = f.groupby(["year", "variable"])["value"].sum().unstack("variable")
+    return w.reset_index()
 
 
 def origins(orig: pd.DataFrame, industry: str, years: Sequence[int], province: str | None = None
