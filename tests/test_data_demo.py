@@ -50,7 +50,8 @@ def test_demo_patent_records(tmp_path):
     f = store.facts(variables=["patent_app_invention"])
     rec = f[f.source == "demo_patent_records"]
     assert len(rec) > 0 and "ALL" not in set(rec.industry_code)
-    assert set(f[f.industry_code == "ALL"].source) == {"demo_patents"}
+    # whole-economy counts: the prefecture table and the county split of Nantong
+    assert set(f[f.industry_code == "ALL"].source) == {"demo_patents", "demo_nantong_counties"}
     # the industry view's patents (invention grants by pilot industry) come from the records
     # alone, with grants and a stock in force in every year (filings reach back to 2008)
     for var in ("patent_grant_invention", "patent_inforce_invention"):

@@ -568,7 +568,12 @@ def test_reference_missing_years_are_explained(reference_values):
 
 
 def test_project_folder_loads_and_values_render(tmp_path, small_facts, vocab):
-    folder = Catalogue.load(DEFAULT.parent, vocabulary=vocab)  # README.md beside it is ignored
+    # a folder of catalogues loads as one (codes unique across files); README.md is ignored
+    import shutil
+
+    shutil.copy(DEFAULT, tmp_path / "default.yaml")
+    shutil.copy(DEFAULT.parent / "README.md", tmp_path / "README.md")
+    folder = Catalogue.load(tmp_path, vocabulary=vocab)
     assert folder.codes == Catalogue.load(DEFAULT).codes
     res = compute_indicators(
         small_facts, folder, codes=["invention_share_grants"], vocabulary=vocab

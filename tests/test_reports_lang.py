@@ -152,12 +152,12 @@ def test_english_workbook_headers_lead_with_english(english):
 
     out, _ = english
     wb = openpyxl.load_workbook(out / "demo_en_results.xlsx", read_only=True)
-    head = [c.value for c in next(wb["composite"].iter_rows(max_row=1))]
+    head = [c.value for c in next(wb["Composite"].iter_rows(max_row=1))]
     assert head[:4] == ["Region code / 区域代码", "Name (en) / 英文名称", "Name (zh) / 名称",
                         "Year / 年份"]
-    situation = [c.value for c in next(wb["situation"].iter_rows(max_row=1))]
+    situation = [c.value for c in next(wb["Shares and LQ"].iter_rows(max_row=1))]
     assert "Industry measure / 产业指标值" in situation  # not the "Industry report" label
-    indicators = [c.value for c in next(wb["indicators"].iter_rows(max_row=1))]
+    indicators = [c.value for c in next(wb["Indicators"].iter_rows(max_row=1))]
     assert all(not h.startswith("GDP (yuan)") for h in indicators)  # catalogue name, 亿元
 
 

@@ -51,7 +51,9 @@ def test_every_page_is_offline_and_without_errors(demo):
     for page in found:
         html = page.read_text(encoding="utf-8")
         assert external_references(html) == [], page
-        assert not re.search(r"<script[^>]*\bsrc=", html), page  # no script file at all
+        # no script file, but the atlas's plotly.js written once beside the pages
+        scripts = re.findall(r"<script[^>]*\bsrc=[\"']([^\"']*)", html)
+        assert scripts == ([] if page.name != "atlas.html" else ["plotly.min.js"]), page
         assert "Traceback" not in html and "jp-OutputArea-error" not in html, page
         assert "示例数据 · demo data, not official statistics" in html, page
         assert "params/demo.yaml" in html, page  # provenance names the params file
@@ -162,7 +164,8 @@ def test_workbook_is_formatted_for_officials(demo):
 def test_second_run_builds_nothing(demo):
     root, _ = demo
     again = run(root / "params" / "demo.yaml", jobs=2, progress=False)
-    assert again.count("built") == 0 and again.count("cached") == 23 - 1 and again.ok
+    # overview, 13 regions, 8 industries, 8 landscapes
+    assert again.count("built") == 0 and again.count("cached") == 1 + 13 + 8 + 8 and again.ok
     assert not again.computed
     one = run(root / "params" / "demo.yaml", only=["region:320100"], force=True, progress=False)
     assert [(o.kind, o.code, o.status) for o in one.outcomes] == [("region", "320100", "built")]
@@ -237,7 +240,7 @@ def test_explore_notebook_runs_headless(demo, tmp_path):
     nb = pm.execute_notebook(str(root / "notebooks" / "explore.ipynb"), str(tmp_path / "out.ipynb"),
                              kernel_name="python3", cwd=str(root / "notebooks"), progress_bar=False)
     text = json.dumps(nb.cells[-1].outputs, ensure_ascii=False)
-    assert "rank_a" in text and "move" in text
+    assert "text/html" in text and "<table" in text  # the comparison's rank moves
 
 
 def _visible_text(html: str) -> str:
@@ -264,6 +267,8 @@ def test_pages_meet_the_reading_standard(demo):
              "320000", "Geodetic latitude"}
     for page in [out / "overview.html", *sorted((out / "regions").glob("*.html")),
                  *sorted((out / "industries").glob("*.html"))]:
+        if page.name.endswith(".error.html"):  # left by the failure-isolation test
+            continue
         html = page.read_text(encoding="utf-8")
         text = _visible_text(html)
         bad = [c for c in codes if re.search(rf"(?<![\w/.]){re.escape(c)}(?![\w/])", text)]

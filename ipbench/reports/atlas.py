@@ -522,7 +522,7 @@ def atlas_link_html(href: str, lang: str = "zh", text: str = "atlas") -> str:
     """A paragraph linking the atlas (for the index, ``text="atlas"``, and the region
     reports, ``text="atlas_region"``)."""
     return (f"<p class='ipbench-atlas-link'><a href='{escape(href)}'>"
-            f"{escape(_t(text, lang))}</a></p>")
+            f"{escape(TEXT[text][1 if lang == 'en' else 0])}</a></p>")
 
 
 _SCRIPT = r"""

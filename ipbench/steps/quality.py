@@ -75,8 +75,32 @@ def quality(ctx: StepContext) -> dict[str, Any]:
         frames.append(t.reset_index().assign(year=int(year)))
         if int(year) == ctx.params.scope.base_year:
             rows = [(c, "quality", q.describe_quality(comp, c, names)) for c in t.index]
+            rows.insert(0, ("", "quality", scope_sentence(t, int(year), names)))
     if not frames:
         raise Skip("no year with complete quality indicators for every region",
                    reason_zh="没有各地区质量指标齐全的年份", key="quality",
                    missing=[v for v in present.values()])
     return {"quality": pd.concat(frames, ignore_index=True), "quality_sentences": sentences(rows)}
+
+
+def scope_sentence(t: pd.DataFrame, year: int, names: dict[str, tuple[str, str]]) -> Any:
+    """The scope's best and last regions on the layout-quality composite (ties named
+    together) and the spread between them."""
+    from ipbench.analysis import Sentence
+
+    score = t["quality_composite"].astype(float)
+    top = [c for c in t.index[t["quality_rank"] == t["quality_rank"].min()]]
+    low = [c for c in t.index[t["quality_rank"] == t["quality_rank"].max()]]
+
+    def who(codes: list[str], i: int) -> str:
+        return ("、" if i == 0 else ", ").join(names.get(c, (c, c))[i] for c in codes)
+
+    hi, lo = round(float(score[top[0]]), 2), round(float(score[low[0]]), 2)  # spread of what is shown
+    tie_zh = "（并列）" if len(top) > 1 else ""
+    tie_en = " (tied)" if len(top) > 1 else ""
+    return Sentence(
+        zh=f"{year}年布局质量综合得分最高的是{who(top, 0)}{tie_zh}（{hi:.2f}），"
+           f"最低的是{who(low, 0)}（{lo:.2f}），相差{hi - lo:.2f}。",
+        en=f"In {year} the highest layout-quality score is {who(top, 1)}'s{tie_en}"
+           f" ({hi:.2f}), the lowest {who(low, 1)}'s ({lo:.2f}), a spread of {hi - lo:.2f}.",
+    )

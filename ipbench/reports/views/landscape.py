@@ -78,7 +78,7 @@ class ApplicantTables:
 
     def _ls_rows(self: Any, table: str, industry: str, region: str | None) -> pd.DataFrame:
         """Rows of ``table`` for ``industry`` (and ``region``); empty when absent."""
-        if table not in self.res:
+        if table not in self.res or "industry_code" not in self.res[table].columns:
             return pd.DataFrame()
         t = self.res[table]
         m = t["industry_code"].astype(str) == industry
