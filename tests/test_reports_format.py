@@ -148,3 +148,23 @@ def test_region_view_frame_and_no_codes(demo_results):
     # one map per pair
     pairs = demo_results.params["matching"]
     assert "四对匹配关系的耦合协调度D</figcaption>" in html and len(pairs) == 4
+
+
+def test_labels_with_dollar_signs_render_literally():
+    """Issue 11: a '$' in an industry or region name never reaches mathtext (every figure of a
+    report is drawn through ReportView.figure, with the views' rc setting)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    import ipbench.reports.views.base  # noqa: F401  (switches mathtext off)
+
+    fig, ax = plt.subplots()
+    ax.bar(["海洋$装备", "a$b$c"], [1, 2])
+    ax.set_title("产业 $x$ 与 $")
+    fig.savefig(io.BytesIO(), format="png")  # would raise ParseSyntaxException with mathtext
+    plt.close(fig)
+    assert matplotlib.rcParams["text.parse_math"] is False

@@ -72,12 +72,13 @@ def test_region_page_content(demo):
 
 # the order an official reads (issue 10): summary → ranking and map → pairs → … → appendix
 REGION_SECTIONS = ["summary", "ranking_map", "matching_pairs", "situation", "dynamics",
-                   "quality", "intensive", "peers", "guidance", "targets", "robustness", "methods"]
+                   "quality", "ls_applicants", "intensive", "peers", "guidance", "targets",
+                   "robustness", "methods"]
 OVERVIEW_SECTIONS = ["summary", "ranking_map", "matching_pairs", "situation", "dynamics",
                      "quality", "intensive", "guidance", "targets", "robustness", "methods"]
 INDUSTRY_SECTIONS = ["summary", "profile", "situation", "intensive", "guidance", "methods"]
 #: sections that are tables and figures only
-NO_SENTENCE = {"ranking_map", "profile", "methods", "applicants"}
+NO_SENTENCE = {"ranking_map", "profile", "methods", "applicants", "ls_applicants"}
 
 
 def _sections(html):

@@ -266,7 +266,7 @@ def _with_names(df: pd.DataFrame, dims: dict[str, dict[str, str]], regions: pd.D
             continue
         at = df.columns.get_loc(col) + 1
         if col == "region_code":
-            for c in ("name_zh", "name_en") if lang == "en" else ("name_zh",):
+            for c in ("name_en", "name_zh") if lang == "en" else ("name_zh",):
                 if c not in df.columns:
                     df.insert(at, c, df["region_code"].map(regions[c]))
                     at += 1

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import pandas as pd
 
 from ipbench.reports import fmt
@@ -24,6 +25,11 @@ from ipbench.reports.kinds import depth
 from ipbench.reports.lang import Lang
 from ipbench.reports.provenance import local_time, provenance_html
 from ipbench.runfolder import Results
+
+#: labels from data or params are text, never TeX: texts made while a report is rendered
+#: (tick labels included) are drawn with mathtext off; :meth:`ReportView.figure` also
+#: switches it off on every text a figure already holds
+mpl.rcParams["text.parse_math"] = False
 
 
 class HTML:
@@ -250,13 +256,13 @@ class ReportView(AnalysisTables):
 
     def _header(self, title: str) -> HTML:
         reference = self.p["scope"].get("reference")
-        ref = (f" · {escape(self.L('reference'))}：{escape(self.region_name(reference))}"
+        ref = (f" · {escape(self.L('reference'))}{self.lg.pick('：', ': ')}{escape(self.region_name(reference))}"
                if reference else "")
         return HTML(
             f"{self.back_link()}<h1>{escape(title)}</h1><p class='ipbench-subtitle'>"
             f"{escape(self.res.manifest.get('title', ''))} · {escape(self.L('base_year'))}"
             f" {self.base_year}{ref}</p><p class='ipbench-method'>{escape(self.method_text())}"
-            f"</p><p class='ipbench-time'>{escape(self.L('run_time'))}："
+            f"</p><p class='ipbench-time'>{escape(self.L('run_time'))}{self.lg.pick('：', ': ')}"
             f"{escape(local_time(self.res.manifest, self.p))}</p>"
         )
 
@@ -324,8 +330,11 @@ class ReportView(AnalysisTables):
     def figure(self, fig: Any, title: str, note: str = "") -> str:
         """Numbered figure (inline PNG) with its caption and source line, kept together."""
         from matplotlib import pyplot as plt
+        from matplotlib.text import Text
 
         self._n_figure += 1
+        for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
+            t.set_parse_math(False)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=96)
         plt.close(fig)
@@ -432,7 +441,7 @@ class ReportView(AnalysisTables):
 
         rows = methods_rows(self.res, self.lang)
         body = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}"
-                       f"<br/><small>{escape(self.L('source'))}：{escape(s)}</small></dd>"
+                       f"<br/><small>{escape(self.L('source'))}{self.lg.pick('：', ': ')}{escape(s)}</small></dd>"
                        for t, d, s in rows)
         return self._section("methods", f"<dl class='ipbench-methods'>{body}</dl>")
 

@@ -90,16 +90,21 @@ class IndustryView(ReportView):
         return self.figure(fig, f"{self.name} · " + self.L("industry_trends_figure").format(first=first))
 
     def situation(self) -> HTML:
-        from ipbench.analysis.concentration import concentration_table
+        from ipbench.analysis.concentration import concentration_table, describe_concentration
 
         t = self._rows().set_index("region_code")
         if t.empty:
             return self._section("situation", self.skipped("industry"))
+        names = dict(zip(t.index, zip(self.region_names(pd.Series(t.index, dtype=str)),
+                                      self.region_names(pd.Series(t.index, dtype=str)), strict=True),
+                         strict=True))
+        said = describe_concentration(t["patents"].fillna(0.0), what=(self.L("patents"),) * 2,
+                                      k=min(3, len(t)), names=names)
         ct = concentration_table(t[["patents", "value_added"]], k=(1, 3)).reset_index()
         ct["what"] = ct["indicator"].map({"patents": self.L("patents"),
                                           "value_added": self.L("value_added_short")})
         ct["top_name"] = self.region_names(ct["top_unit"].astype(str))
-        return self._section("situation", self.table(
+        return self._section("situation", self.paragraphs([said.text(self.lang)]), self.table(
             ct, [("what", "indicator", None), ("gini", "gini", None), ("hhi", "hhi", None),
                  ("cr1", "cr1", None), ("cr3", "cr3", None), ("top_name", "top_unit", None),
                  ("top_share", "top_share", None)],
@@ -110,7 +115,7 @@ class IndustryView(ReportView):
         from ipbench.analysis.intensive import RULE
 
         first, last = self.intensive_window()
-        parts = [f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}："
+        parts = [f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}{self.lg.pick('：', ': ')}"
                  f"{escape(RULE.text(self.lang))}</p>"]
         if self.has("intensive_industries"):
             t = self.res["intensive_industries"]

@@ -114,7 +114,8 @@ class ApplicantTables:
                   ("grants", "ls_grants_of", COUNT), ("share", "ls_share", fmt.FRACTION),
                   ("growth", "ls_growth", fmt.FRACTION)],
             self.L("ls_top_table").format(who=who, first=first, last=last),
-            note=self.L("ls_top_note").format(g1=self._period(*g1), g2=self._period(*g2)))]
+            note=self.L("ls_top_note").format(g1=self._period(*g1), g2=self._period(*g2)),
+            css_id="ipbench-top-applicants")]
         mix = self._ls_rows("landscape_type_mix", industry, region)
         if len(mix):
             mix["type_text"] = self._type_name(mix["type_zh_en"])
@@ -183,7 +184,7 @@ class LandscapeView(ApplicantTables, ReportView):
         return HTML(
             f"{self.back_link()}<h1>{escape(self.name)} · {escape(self.L('landscape'))}</h1>"
             f"<p class='ipbench-subtitle'>{escape(self.res.manifest.get('title', ''))} · "
-            f"{escape(scope)}</p><p class='ipbench-time'>{escape(self.L('run_time'))}："
+            f"{escape(scope)}</p><p class='ipbench-time'>{escape(self.L('run_time'))}{self.lg.pick('：', ': ')}"
             f"{escape(local_time(self.res.manifest, self.p))}</p>")
 
     # ------------------------------------------------------------------ sections
@@ -476,6 +477,6 @@ class LandscapeView(ApplicantTables, ReportView):
             p1=self._period(a1, b1), p2=self._period(a2, b2)), self.L(f"ls_m_{k}_src"))
             for k in ("count", "lag", "ipc", "life", "types", "top", "conc", "status", "origin")]
         body = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}"
-                       f"<br/><small>{escape(self.L('source'))}：{escape(s)}</small></dd>"
+                       f"<br/><small>{escape(self.L('source'))}{self.lg.pick('：', ': ')}{escape(s)}</small></dd>"
                        for t, d, s in rows)
         return self._section("methods", f"<dl class='ipbench-methods'>{body}</dl>")

@@ -268,7 +268,7 @@ class OverviewView(ReportView):
 
         if not self.has("intensive_regions"):
             return self._section("intensive", self.skipped("intensive"))
-        rule = f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}：{escape(RULE.text(self.lang))}</p>"
+        rule = f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}{self.lg.pick('：', ': ')}{escape(RULE.text(self.lang))}</p>"
         parts = [rule, self.sentences("intensive_sentences", "", "industries")]
         first, last = self.intensive_window()
         cols = self.intensive_cols()

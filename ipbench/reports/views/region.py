@@ -252,7 +252,7 @@ class RegionView(ApplicantTables, ReportView):
         if not self.has("intensive_regions"):
             return self._section("intensive", self.skipped("intensive"))
         first, last = self.intensive_window()
-        rule = (f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}："
+        rule = (f"<p class='ipbench-rule'>{escape(self.L('intensive_rule'))}{self.lg.pick('：', ': ')}"
                 f"{escape(RULE.text(self.lang))}</p>")
         r = self.res["intensive_regions"].copy()
         r["name"] = self.region_names(r["region_code"])
