@@ -102,19 +102,15 @@ def test_methods_appendix_states_rules_with_sources(demo_results):
 # ------------------------------------------------------------------ views on a small run
 
 @pytest.fixture(scope="module")
-def demo_results():
-    """The newest demo run folder of this checkout (skips when there is none)."""
-    from ipbench.project import Project
+def demo_results(tmp_path_factory):
+    """The demo run folder of the suite built once per test session (tests/_suite.py), so
+    these checks run in CI instead of skipping."""
+    from _suite import built_demo
+
     from ipbench.runfolder import Results
 
-    try:
-        runs = sorted((Project.find().runs / "demo").glob("*/manifest.json"),
-                      key=lambda p: p.stat().st_mtime)
-    except Exception:  # noqa: BLE001 - no project here
-        runs = []
-    if not runs:
-        pytest.skip("no demo run folder: run `ipbench run params/demo.yaml` first")
-    return Results.read(runs[-1].parent)
+    _, summary = built_demo(str(tmp_path_factory.getbasetemp()))
+    return Results.read(summary.run_dir)
 
 
 def _visible(html: str) -> str:
