@@ -327,9 +327,11 @@ class Formula:
         return Evaluated(out, tuple(ev.issues))
 
 
-def _zero_division_error(
-    text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
-) -> FormulaZeroDivisionError:
+def _event_cells(
+    index: pd.Index, events: list[tuple[str, np.ndarray]]
+) -> tuple[pd.DataFrame, str, str]:
+    """The cells that ``events`` flag (as a frame of index keys), the first five as text, and
+    ``(and N more)`` when there are more."""
     mask = np.zeros(len(index), dtype=bool)
     for _, m in events:
         mask |= np.broadcast_to(m, mask.shape)
@@ -340,12 +342,26 @@ def _zero_division_error(
         for _, row in first.iterrows()
     )
     more = f" (and {len(cells) - len(first)} more)" if len(cells) > len(first) else ""
-    denominators = ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
-    who = f"indicator {indicator!r}" if indicator else "formula"
+    return cells, shown, more
+
+
+def _parts(events: list[tuple[str, np.ndarray]]) -> str:
+    """The formula parts named by ``events``, once each, in backticks."""
+    return ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
+
+
+def _who(indicator: str | None) -> str:
+    return f"indicator {indicator!r}" if indicator else "formula"
+
+
+def _zero_division_error(
+    text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
+) -> FormulaZeroDivisionError:
+    cells, shown, more = _event_cells(index, events)
     return FormulaZeroDivisionError(
-        f"{who}: division by zero in `{text}`: denominator {denominators} is 0 at {shown}"
-        f"{more}. Check these values, or pass on_zero_division='nan' to record such cells"
-        " as missing (reason zero_division).",
+        f"{_who(indicator)}: division by zero in `{text}`: denominator {_parts(events)} is 0 at"
+        f" {shown}{more}. Check these values, or pass on_zero_division='nan' to record such"
+        " cells as missing (reason zero_division).",
         indicator=indicator,
         cells=cells,
     )
@@ -354,21 +370,10 @@ def _zero_division_error(
 def _overflow_error(
     text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
 ) -> FormulaOverflowError:
-    mask = np.zeros(len(index), dtype=bool)
-    for _, m in events:
-        mask |= np.broadcast_to(m, mask.shape)
-    cells = index[mask].to_frame(index=False)
-    first = cells.head(5)
-    shown = "; ".join(
-        ", ".join(f"{_LABEL.get(str(k), str(k))} {v}" for k, v in row.items())
-        for _, row in first.iterrows()
-    )
-    more = f" (and {len(cells) - len(first)} more)" if len(cells) > len(first) else ""
-    parts = ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
-    who = f"indicator {indicator!r}" if indicator else "formula"
+    cells, shown, more = _event_cells(index, events)
     return FormulaOverflowError(
-        f"{who}: arithmetic overflow in `{text}`: {parts} exceeds the float range"
-        f" (±{_FLOAT_MAX:.3g}) at {shown}{more}. Check the formula's constants and the"
+        f"{_who(indicator)}: arithmetic overflow in `{text}`: {_parts(events)} exceeds the float"
+        f" range (±{_FLOAT_MAX:.3g}) at {shown}{more}. Check the formula's constants and the"
         " inputs' units, or pass on_overflow='nan' to record such cells as missing"
         " (reason overflow).",
         indicator=indicator,
