@@ -143,5 +143,7 @@ def _to_parquet(df: pd.DataFrame, path: Path) -> None:
     flat = df
     if not isinstance(flat.index, pd.RangeIndex) or flat.index.name is not None:
         flat = flat.reset_index()
+    flat = flat.copy(deep=False)
     flat.columns = [str(c) for c in flat.columns]
+    flat.attrs = {}  # attrs carry in-memory helpers (e.g. record tables), not table content
     flat.to_parquet(path, index=False)

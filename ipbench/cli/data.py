@@ -77,11 +77,11 @@ def show(
     data: DataSet = None,
 ) -> None:
     """Print VARIABLE as a region × year table with bilingual region names."""
-    from ipbench.data.store import Store
+    from ipbench.data.freshness import fresh_store
 
     project = _project(data)
     try:
-        store = Store.open(project)
+        store = fresh_store(project)  # the one freshness rule: never show a stale store
         facts = store.facts(variables=[variable], regions=region or None, industries=[industry], years=year or None)
         variables = store.variables().set_index("variable")
         regions = store.regions().set_index("region_code")
