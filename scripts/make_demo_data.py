@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -247,18 +249,30 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
 
 
+def write_wide_csv(frame: pd.DataFrame, path: Path, *, encoding: str, title: str,
+                   lead: list[tuple[str, Callable[[Any], Any]]],
+                   columns: list[tuple[str, str]]) -> None:
+    """A title row, a header row (the ``lead`` key columns, then one column per variable with
+    its unit in the header), a row per region and year; '—' for geographical indications in
+    2016 (not yet counted by region in the first demo year)."""
+    with path.open("w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow([title])
+        w.writerow([*[h for h, _ in lead], *[h for h, _ in columns]])
+        for r in frame.sort_values(["region_code", "year"]).itertuples():
+            vals = ["—" if (c == "geographical_indication" and r.year == 2016) else _fmt(getattr(r, c))
+                    for _, c in columns]
+            w.writerow([*[key(r) for _, key in lead], *vals])
+
+
 def write_rights_csv(city: pd.DataFrame, path: Path) -> None:
     """GBK CSV, variables as columns; short city names (南京) and '—' for not-yet-counted GIs."""
-    with path.open("w", encoding="gbk", newline="") as f:
-        w = csv.writer(f)
-        w.writerow([f"江苏省知识产权创造与运用（{NOTICE}）"])
-        w.writerow(["地区", "年份", *[c for c, _ in GBK_COLUMNS]])
-        for r in city.sort_values(["region_code", "year"]).itertuples():
-            name = "江苏省" if r.region_code == PROVINCE[0] else r.region.removesuffix("市")
-            vals = [_fmt(getattr(r, v)) for _, v in GBK_COLUMNS]
-            if r.year == 2016:  # GIs were not yet counted by city in the first demo year
-                vals[7] = "—"
-            w.writerow([name, r.year, *vals])
+    write_wide_csv(
+        city, path, encoding="gbk", title=f"江苏省知识产权创造与运用（{NOTICE}）",
+        lead=[("地区", lambda r: "江苏省" if r.region_code == PROVINCE[0] else r.region.removesuffix("市")),
+              ("年份", lambda r: r.year)],
+        columns=GBK_COLUMNS,
+    )
 
 
 def write_industry_csv(industry: pd.DataFrame, path: Path) -> None:
@@ -317,20 +331,9 @@ COUNTIES = [
     ("320685", "海安市", 87, 1.05, 0.95, 0.020),
 ]
 COUNTY_COLUMNS = [  # header (unit in brackets, read by the loader) → column of generate()["city"]
-    ("专利申请量（件）", "patent_app_total"),
-    ("发明专利申请量（件）", "patent_app_invention"),
-    ("实用新型专利申请量（件）", "patent_app_utility"),
-    ("外观设计专利申请量（件）", "patent_app_design"),
-    ("专利授权量（件）", "patent_grant_total"),
-    ("发明专利授权量（件）", "patent_grant_invention"),
-    ("实用新型专利授权量（件）", "patent_grant_utility"),
-    ("外观设计专利授权量（件）", "patent_grant_design"),
+    *PATENT_BLOCKS,
     *[(h, c) for h, c in GBK_COLUMNS if not c.startswith("plant_variety")],
-    ("R&D经费内部支出（亿元）", "rd_100m"),
-    ("R&D经费投入强度（%）", "rd_intensity"),
-    ("R&D人员全时当量（人年）", "rd_fte"),
-    ("高新技术企业数（家）", "high_tech_firms"),
-    ("地区生产总值（亿元）", "gdp_100m"),
+    *[(h, c) for h, c in INNOVATION_SHEETS if c not in ("universities", "population_10k")],
     ("增加值（亿元）", "value_added_100m"),
     ("常住人口（万人）", "population_10k"),
     ("从业人员数（万人）", "employment_10k"),
@@ -408,14 +411,12 @@ def generate_counties(seed: int = SEED) -> pd.DataFrame:
 def write_counties_csv(counties: pd.DataFrame, path: Path) -> None:
     """UTF-8 CSV, a title row, code and name columns, one column per variable (unit in the
     header); '—' for geographical indications in 2016 as in the city file."""
-    gi = next(h for h, c in COUNTY_COLUMNS if c == "geographical_indication")
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow([f"南通市县（市、区）知识产权与创新统计（{NOTICE}；南通市示例数值按县拆分）"])
-        w.writerow(["地区代码", "地区", "年份", *[h for h, _ in COUNTY_COLUMNS]])
-        for r in counties.sort_values(["region_code", "year"]).itertuples():
-            vals = ["—" if (h == gi and r.year == 2016) else _fmt(getattr(r, c)) for h, c in COUNTY_COLUMNS]
-            w.writerow([r.region_code, r.region, r.year, *vals])
+    write_wide_csv(
+        counties, path, encoding="utf-8",
+        title=f"南通市县（市、区）知识产权与创新统计（{NOTICE}；南通市示例数值按县拆分）",
+        lead=[("地区代码", lambda r: r.region_code), ("地区", lambda r: r.region), ("年份", lambda r: r.year)],
+        columns=COUNTY_COLUMNS,
+    )
 
 
 def main(out: Path) -> None:
