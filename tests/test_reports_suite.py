@@ -125,6 +125,8 @@ def test_index_links_every_report_and_states_parameters(demo):
     links = set(re.findall(r"href='([^']+\.html)'", html))
     expected = {p.relative_to(out).as_posix() for p in pages(root) if p.name != "index.html"}
     assert links == expected
+    # every kind's entries by name, landscape pages included (not MARINE, TEXTILE …)
+    assert re.search(r"href='landscape/MARINE\.html'>海洋工程装备", html), "landscape named by code"
     assert "评价参数" in html and "base_year: 2024" in html and "entropy" in html
     workbooks = set(re.findall(r"href='([^']+\.xlsx)'", html))
     assert workbooks == {"demo_results.xlsx", "guidance.xlsx", "guidance_regions.xlsx"}

@@ -119,6 +119,8 @@ def safe_output(root: Path, kind: str, code: str) -> Path:
 
 def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, str]],
          only: list[str] | None = None, out_root: Path | None = None) -> list[Job]:
+    """The pages to build. ``names`` maps a kind's code column (``region_code``,
+    ``industry_code``) to {code: display name}, so every kind of that column is titled by name."""
     out_root = out_root or project.reports / params.name
     nbdir = project.notebooks
     wanted = parse_only(only)
@@ -138,7 +140,7 @@ def plan(params: Any, project: Any, run_dir: Path, names: dict[str, dict[str, st
         parameters: dict[str, Any] = {"run_dir": str(run_dir)}
         if spec.parameter:
             parameters[spec.parameter] = code
-        name = names.get(kind, {}).get(code, code)
+        name = names.get(spec.parameter or "", {}).get(code, code)  # keyed by the code column
         title = (f"{params.title} · {spec.label(lang)}" if spec.pattern is None
                  else f"{name} · {spec.label(lang)} · {params.title}")
         jobs.append(Job(kind, code, str(nbdir / spec.notebook), str(output), parameters,
@@ -299,8 +301,9 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     res = Results.read(run_dir, tables=["regions", "industries"])
     manifest = res.manifest
     names = {
-        "region": dict(zip(res["regions"]["region_code"], _names(res["regions"], ev.params.lang), strict=True)),
-        "industry": dict(zip(res["industries"]["industry_code"],
+        "region_code": dict(zip(res["regions"]["region_code"], _names(res["regions"], ev.params.lang),
+                                strict=True)),
+        "industry_code": dict(zip(res["industries"]["industry_code"],
                              _names(res["industries"], ev.params.lang), strict=True)),
     }
     out_root = project.reports / ev.params.name
