@@ -21,11 +21,15 @@ label (:func:`_place_labels`). Every text drawn reaches matplotlib with mathtext
 
 from __future__ import annotations
 
+import io
 import math
+import os
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.path import Path as MplPath
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -198,23 +203,86 @@ def _national(level: str) -> _National:
     )
 
 
-def _draw_inset(ax: Axes, layout: _National, regions: gpd.GeoDataFrame, colours: list[Any],
+def _paths(geoms: Iterable[BaseGeometry | None]) -> list[MplPath]:
+    """One compound matplotlib path per (multi)polygon: every ring, MOVETO at its start
+    (what GeoPandas draws, built once instead of on every map)."""
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    out = []
+    for geom in geoms:
+        if geom is None or shapely.is_empty(geom):
+            out.append(MplPath(np.empty((0, 2))))
+            continue
+        rings = shapely.get_rings(shapely.get_parts(geom))
+        xy, which = shapely.get_coordinates(rings, return_index=True)
+        codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+        codes[np.flatnonzero(np.diff(which, prepend=-1))] = MplPath.MOVETO
+        out.append(MplPath(xy, codes))
+    return out
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    """The regions of one map, in drawing coordinates, with their paths (cached per process)."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    geoms: np.ndarray  # shapely, drawing coordinates (CHINA_ALBERS on national maps)
+    paths: tuple[MplPath, ...]
+    position: dict[str, int]
+    geographic: bool  # lon/lat: aspect corrected as GeoPandas does
+
+    def take(self, codes: Iterable[str]) -> list[MplPath]:
+        return [self.paths[self.position[c]] for c in codes if c in self.position]
+
+
+@lru_cache(maxsize=64)
+def _shapes(parent: str, level: str, national: bool) -> _Shapes:
+    frame = _national(level).frame if national else geo._load(parent, level)
+    codes = tuple(str(c) for c in frame["region_code"])
+    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
+    return _Shapes(codes=codes, names=tuple(str(n) for n in frame["name"]), geoms=geoms,
+                   paths=tuple(_paths(geoms)), position={c: i for i, c in enumerate(codes)},
+                   geographic=not national)
+
+
+@lru_cache(maxsize=4)
+def _inset_paths(level: str) -> tuple[MplPath | None, ...]:
+    """Each region's parts inside the South China Sea inset (None: none there)."""
+    import shapely
+
+    layout = _national(level)
+    clipped = shapely.clip_by_rect(_shapes(NATIONAL_CODE, level, True).geoms, *layout.sea_box)
+    paths = _paths(clipped)
+    return tuple(None if shapely.is_empty(g) else p for g, p in zip(clipped, paths, strict=True))
+
+
+@lru_cache(maxsize=1)
+def _dash_paths() -> tuple[MplPath, ...]:
+    """The maritime boundary line (CHINA_ALBERS) as one path per dash."""
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    lines = shapely.get_parts(_project(geo.nine_dash_line()))
+    return tuple(MplPath(shapely.get_coordinates(g)) for g in lines)
+
+
+def _draw_inset(ax: Axes, layout: _National, level: str, has: np.ndarray, colours: np.ndarray,
                 caption: str) -> Axes:
     """South China Sea islands (南海诸岛) inset at the lower right of the national map."""
-    import geopandas as gpd
-    import shapely
+    from matplotlib.collections import PathCollection
 
     inset = ax.inset_axes(list(layout.inset), transform=ax.transData, zorder=7)
     x0, y0, x1, y1 = layout.sea_box
-    clipped = shapely.clip_by_rect(regions.geometry.to_numpy(), x0, y0, x1, y1)
-    show = ~shapely.is_empty(clipped)
-    missing = regions["value"].isna().to_numpy()
-    fill = np.asarray(colours, dtype=object)
-    for mask, hatch in ((show & ~missing, None), (show & missing, "///")):
+    paths = _inset_paths(level)
+    show = np.array([p is not None for p in paths])
+    for mask, hatch in ((show & has, None), (show & ~has, "///")):
         if mask.any():  # dark outlines keep the islands visible at this scale
-            gpd.GeoSeries(clipped[mask]).plot(ax=inset, color=list(fill[mask]), edgecolor="#6b6b6b",
-                                              hatch=hatch, linewidth=0.5)
-    gpd.GeoSeries([layout.dash_line]).plot(ax=inset, color="#3d3d3d", linewidth=0.9)
+            inset.add_collection(PathCollection(
+                [paths[k] for k in np.flatnonzero(mask)], facecolors=list(colours[mask]),
+                edgecolors="#6b6b6b", hatch=hatch, linewidths=0.5))
+    inset.add_collection(_dash_collection(0.9))
     inset.set_xlim(x0, x1)
     inset.set_ylim(y0, y1)
     inset.set_aspect("equal")
@@ -224,8 +292,6 @@ def _draw_inset(ax: Axes, layout: _National, regions: gpd.GeoDataFrame, colours:
     for spine in inset.spines.values():
         spine.set_linewidth(0.8)
         spine.set_edgecolor("#555555")
-    inset.set_xlabel("")
-    inset.set_ylabel("")
     inset.text(0.97, 0.03, caption, transform=inset.transAxes, ha="right", va="bottom",
                fontsize=6, linespacing=1.1, parse_math=False, zorder=3,
                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.85})
@@ -266,13 +332,14 @@ def _anchors(parent: str, level: str, projected: bool) -> dict[str, tuple[float,
     return {str(c): _anchor(g) for c, g in zip(frame["region_code"], frame.geometry, strict=True)}
 
 
-def _settle(fig: Figure, ax: Axes) -> None:
-    """Run the figure's layout engine and fix ``ax``'s aspect, without drawing the artists
+def _settle(fig: Figure, axes: list[Axes]) -> None:
+    """Run the figure's layout engine and fix the axes' aspect, without drawing the artists
     (a third of the cost of ``draw_without_rendering`` on a national map)."""
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
-    ax.apply_aspect()
+    for ax in axes:
+        ax.apply_aspect()
 
 
 def _renderer(fig: Figure) -> Any:
@@ -326,6 +393,8 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
              "path_effects": halo, "parse_math": False, "annotation_clip": False,
              "linespacing": 1.05}
     texts = [ax.annotate(lb.text, lb.anchor, fontsize=lb.size, **style) for lb in labels]
+    for t in texts:  # inside the frame by construction: kept out of the layout's measuring
+        t.set_in_layout(False)
     sizes = []
     for t in texts:
         ext = t.get_window_extent(renderer)
@@ -405,12 +474,15 @@ def _place_labels(ax: Axes, labels: list[_Label], avoid: list[Any], halo: list[A
         leaders.append(LineString([tuple(a), tuple(edge)]))
         texts[i].remove()
         relpos = ((edge[0] - (c[0] - w / 2)) / w, (edge[1] - (c[1] - h / 2)) / h)
-        ax.annotate(labels[i].text, labels[i].anchor, xytext=tuple(from_px(c.reshape(1, 2))[0]),
-                    textcoords="data", fontsize=labels[i].size,
-                    arrowprops={"arrowstyle": "-", "color": "#4d4d4d", "linewidth": 0.6,
-                                "shrinkA": 0, "shrinkB": 0, "relpos": relpos},
-                    **style)
-        ax.plot(*labels[i].anchor, "o", color="#4d4d4d", markersize=1.8, zorder=6)
+        note = ax.annotate(labels[i].text, labels[i].anchor,
+                           xytext=tuple(from_px(c.reshape(1, 2))[0]), textcoords="data",
+                           fontsize=labels[i].size,
+                           arrowprops={"arrowstyle": "-", "color": "#4d4d4d", "linewidth": 0.6,
+                                       "shrinkA": 0, "shrinkB": 0, "relpos": relpos},
+                           **style)
+        note.set_in_layout(False)
+        dot, = ax.plot(*labels[i].anchor, "o", color="#4d4d4d", markersize=1.8, zorder=6)
+        dot.set_in_layout(False)
 
     for i in np.argsort(areas, kind="stable"):
         if not fits[i]:
@@ -457,28 +529,117 @@ def choropleth(
     (``fmt``). ``lang`` (``"zh"``/``"en"``) picks monolingual legend labels; None keeps the
     bilingual ones. A value for a code that is not among the drawn regions raises
     :class:`InputError` naming the code. Returns the matplotlib Figure (``ax.figure`` when
-    ``ax`` is given).
+    ``ax`` is given). Report pages use :func:`map_png`, which draws each map once.
     """
-    import geopandas as gpd
     import matplotlib as mpl
-    from matplotlib import patheffects
     from matplotlib import pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     from ipbench.fonts import use_cjk_font
 
     if lang not in LEGEND_LABELS:
         raise InputError(f"unknown map language {lang!r}; use 'zh', 'en' or None")
+    with mpl.rc_context({"text.usetex": False}):
+        use_cjk_font()
+        vals = _as_values(values)
+        parent, lvl = _resolve(vals, parent_code, level)
+        if ax is None:
+            _, ax = plt.subplots(figsize=_map_size(parent), layout="constrained")
+        drawn = _draw(ax, vals, parent, lvl, highlight=highlight, outline=True, title=title,
+                      cmap=cmap, label=label, names=names, show_values=show_values, fmt=fmt,
+                      lang=lang)
+        if drawn.labels:
+            _settle(ax.figure, [ax])  # final layout, so label boxes are measured in place
+            drawn.place()
+    return ax.figure
+
+
+def choropleth_grid(panels: Mapping[str, pd.Series], *, ncols: int = 2, width: float = 10.0,
+                    panel_height: float = 4.2, dpi: float = 96, **options: Any) -> Figure:
+    """Several choropleths (panel title → values) in one Figure, ``ncols`` per row, each as
+    :func:`choropleth` with the same ``options``; labels are placed once the whole figure is
+    laid out."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from ipbench.fonts import use_cjk_font
+
+    lang = options.get("lang")
+    if lang not in LEGEND_LABELS:
+        raise InputError(f"unknown map language {lang!r}; use 'zh', 'en' or None")
+    n = len(panels)
+    rows = max((n + ncols - 1) // ncols, 1)
+    with mpl.rc_context({"text.usetex": False}):
+        use_cjk_font()
+        fig = Figure(figsize=(width, panel_height * rows), dpi=dpi, layout="constrained")
+        axes = fig.subplots(rows, ncols, squeeze=False).ravel()
+        drawn = []
+        for ax, (name, values) in zip(axes, panels.items(), strict=False):
+            vals = _as_values(values)
+            parent, lvl = _resolve(vals, options.get("parent_code"), options.get("level"))
+            opts = {k: v for k, v in options.items() if k not in ("parent_code", "level", "title")}
+            drawn.append(_draw(ax, vals, parent, lvl, title=name, **opts))
+        for ax in axes[n:]:
+            ax.set_axis_off()
+        if any(d.labels for d in drawn):
+            _settle(fig, [d.ax for d in drawn])
+            for d in drawn:
+                d.place()
+    return fig
+
+
+def _map_size(parent: str) -> tuple[float, float]:
+    return (8.4, 6.6) if parent == NATIONAL_CODE else (7.5, 7.0)
+
+
+@dataclass
+class _Drawn:
+    """A map drawn but for its labels (placed once the figure's layout is final)."""
+
+    ax: Axes
+    labels: list[_Label]
+    avoid: list[Any]  # artists whose boxes labels keep clear of (inset, legend)
+
+    def place(self) -> None:
+        from matplotlib import patheffects
+
+        renderer = _renderer(self.ax.figure)
+        for a in self.avoid:  # the inset follows the map's final position only when told
+            locator = a.get_axes_locator() if hasattr(a, "get_axes_locator") else None
+            if locator is not None:
+                a.apply_aspect(locator(a, renderer))
+        boxes = [a.get_window_extent(renderer) for a in self.avoid]
+        halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+        _place_labels(self.ax, self.labels, boxes, halo)
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """What a drawn map is: enough to outline regions on its image later (see :func:`map_png`)."""
+
+    parent: str
+    level: str
+    national: bool
+
+
+def _draw(ax: Axes, vals: pd.Series, parent: str, level: str, *,
+          highlight: str | int | Iterable[Any] | None = None, outline: bool = True,
+          title: str | None = None, cmap: str = "YlOrRd", label: str | None = None,
+          names: bool | Mapping[str, str] = True, show_values: bool = False,
+          fmt: str = "{:.3g}", lang: str | None = None) -> _Drawn:
+    """Everything of a choropleth but its labels. ``highlight`` gets its legend entry, and
+    its outline only with ``outline`` (:func:`map_png` outlines it on the finished image)."""
+    import matplotlib as mpl
+    from matplotlib.collections import PathCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     missing_label, highlight_label = LEGEND_LABELS[lang]
-    vals = _as_values(values)
-    parent, level = _resolve(vals, parent_code, level)
     national = parent == NATIONAL_CODE
     layout = _national(level) if national else None
-    regions = (layout.frame if layout is not None else geo._load(parent, level)).copy()
+    shapes = _shapes(parent, level, national)
     where = ("the whole country (100000)" if national
              else f"region {parent} ({region_name(parent)})")
-    known = set(regions["region_code"])
+    known = shapes.position
     unknown = [c for c in vals.index if c not in known]
     if unknown:
         raise InputError(
@@ -492,94 +653,405 @@ def choropleth(
             raise InputError(f"highlight code {code!r} is not a {level}-level region of {where}",
                              unit=code)
 
-    regions["value"] = regions["region_code"].map(vals).astype(float)
-    has = regions["value"].notna().to_numpy()
-    with mpl.rc_context({"text.usetex": False}), ExitStack() as stack:
-        use_cjk_font()
-        if ax is None:
-            size = (8.4, 6.6) if national else (7.5, 7.0)
-            fig, ax = plt.subplots(figsize=size, layout="constrained")
-        else:
-            fig = ax.figure
-        stack.enter_context(_deferred_draws(fig.canvas))
+    value = vals.reindex(pd.Index(shapes.codes, dtype="string")).to_numpy(dtype=float)
+    has = ~np.isnan(value)
+    fig = ax.figure
+    with _deferred_draws(fig.canvas):
         handles: list[Any] = []
-        colours: list[Any] = [MISSING_COLOUR] * len(regions)
+        colours = np.empty(len(value), dtype=object)
+        colours.fill(MISSING_COLOUR)
         if has.any():
-            finite = regions.loc[has, "value"]
-            lo, hi = float(finite.min()), float(finite.max())
+            lo, hi = float(value[has].min()), float(value[has].max())
             if lo == hi:  # one colour for all: widen the scale so the value sits mid-map
                 lo, hi = lo - 0.5 * (abs(lo) or 1.0), hi + 0.5 * (abs(hi) or 1.0)
             norm = mpl.colors.Normalize(vmin=lo, vmax=hi)
             colormap = mpl.colormaps[cmap]
-            for k in np.flatnonzero(has):
-                colours[k] = colormap(norm(regions["value"].iloc[k]))
-            regions.loc[has].plot(ax=ax, color=[colours[k] for k in np.flatnonzero(has)],
-                                  edgecolor="white", linewidth=0.7 if not national else 0.5)
+            rgba = colormap(norm(value[has]))
+            for k, c in zip(np.flatnonzero(has), rgba, strict=True):
+                colours[k] = tuple(c)
+            ax.add_collection(PathCollection(
+                [shapes.paths[k] for k in np.flatnonzero(has)], facecolors=rgba,
+                edgecolors="white", linewidths=0.5 if national else 0.7))
             bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax,
                                shrink=0.6, pad=0.02)
             if label:
                 bar.set_label(label, parse_math=False)
         if (~has).any():
-            regions.loc[~has].plot(ax=ax, facecolor=MISSING_COLOUR, edgecolor="#8c8c8c",
-                                   hatch="///", linewidth=0.5)
+            ax.add_collection(PathCollection(
+                [shapes.paths[k] for k in np.flatnonzero(~has)], facecolors=MISSING_COLOUR,
+                edgecolors="#8c8c8c", hatch="///", linewidths=0.5))
             handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#8c8c8c", hatch="///",
                                  label=f"{missing_label} ({int((~has).sum())})"))
         if marked:
-            regions[regions["region_code"].isin(marked)].boundary.plot(
-                ax=ax, color="#08306b", linewidth=2.8, zorder=5
-            )
-            handles.append(Line2D([], [], color="#08306b", linewidth=2.8, label=highlight_label))
-        avoid_axes: list[Any] = []
+            if outline:
+                ax.add_collection(_outline(shapes.take(marked)))
+            handles.append(Line2D([], [], color=HIGHLIGHT_COLOUR, linewidth=HIGHLIGHT_WIDTH,
+                                  label=highlight_label))
+        avoid: list[Any] = []
         if layout is not None:
-            gpd.GeoSeries([layout.dash_line]).plot(ax=ax, color="#3d3d3d", linewidth=0.8)
+            ax.add_collection(_dash_collection(0.8))
             ax.set_xlim(*layout.xlim)
             ax.set_ylim(*layout.ylim)
             ax.set_aspect("equal")
-            avoid_axes.append(_draw_inset(ax, layout, regions, colours, SOUTH_SEA_LABELS[lang]))
-        legend = None
+            avoid.append(_draw_inset(ax, layout, level, has, colours, SOUTH_SEA_LABELS[lang]))
+        else:  # lon/lat: GeoPandas' limits and aspect (1 / cos of the middle latitude)
+            x0, y0, x1, y1 = _bounds(shapes)
+            ax.update_datalim([(x0, y0), (x1, y1)])
+            ax.autoscale_view()
+            ax.set_aspect(1.0 / math.cos(math.radians((y0 + y1) / 2)))
         if handles:
             legend = ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
             for text in legend.get_texts():
                 text.set_parse_math(False)
+            avoid.append(legend)
         if title:
             ax.set_title(title, parse_math=False)
         ax.set_axis_off()
-        show_names = names is not False
-        if show_names or show_values:
+        ax._ipbench_panel = _Panel(parent, level, national)  # type: ignore[attr-defined]
+        labels: list[_Label] = []
+        if names is not False or show_values:
             given = dict(names) if isinstance(names, Mapping) else {}
             if lang == "en":
                 given = {**ENGLISH_NAMES, **given}
-            labels = _labels(regions, parent, level, national, given, show_names, show_values,
-                             fmt, marked)
-            _settle(fig, ax)  # final layout, so label boxes are measured in place
-            renderer = _renderer(fig)
-            avoid = [a.get_window_extent(renderer) for a in avoid_axes]
-            if legend is not None:
-                avoid.append(legend.get_window_extent(renderer))
-            halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-            _place_labels(ax, labels, avoid, halo)
-    return fig
+            labels = _labels(shapes, value, parent, level, national, given, names is not False,
+                             show_values, fmt, marked if outline else [])
+    return _Drawn(ax, labels, avoid)
 
 
-def _labels(regions: gpd.GeoDataFrame, parent: str, level: str, national: bool,
+HIGHLIGHT_COLOUR = "#08306b"
+HIGHLIGHT_WIDTH = 2.8
+
+
+def _outline(paths: list[MplPath], transform: Any = None) -> Any:
+    """The thick dark outline of highlighted regions (above the fills, under the labels)."""
+    from matplotlib.collections import PathCollection
+
+    kw = {} if transform is None else {"transform": transform}
+    return PathCollection(paths, facecolors="none", edgecolors=HIGHLIGHT_COLOUR,
+                          linewidths=HIGHLIGHT_WIDTH, zorder=5, **kw)
+
+
+def _dash_collection(width: float) -> Any:
+    from matplotlib.collections import LineCollection
+
+    return LineCollection([p.vertices for p in _dash_paths()], colors="#3d3d3d",
+                          linewidths=width)
+
+
+def _bounds(shapes: _Shapes) -> tuple[float, float, float, float]:
+    import shapely
+
+    return tuple(float(v) for v in shapely.total_bounds(shapes.geoms))
+
+
+def _labels(shapes: _Shapes, value: np.ndarray, parent: str, level: str, national: bool,
             mapping: Mapping[str, str], show_names: bool, show_values: bool, fmt: str,
             marked: list[str]) -> list[_Label]:
     anchors = _anchors(parent, level, national)
-    n = len(regions)
+    n = len(shapes.codes)
     size = 7.5 if national else 9.0 if n <= 20 else 7.5 if n <= 45 else 6.0
     out = []
-    for code, name, geom, value in zip(regions["region_code"], regions["name"], regions.geometry,
-                                       regions["value"], strict=True):
+    for code, name, geom, v in zip(shapes.codes, shapes.names, shapes.geoms, value, strict=True):
         parts = []
         if show_names:
             given = mapping.get(code)
             if given is not None and not (isinstance(given, float) and math.isnan(given)):
                 parts.append(str(given))
             else:
-                parts.append(geo.short_name(str(name), level) if national else str(name))
-        if show_values and pd.notna(value):
-            parts.append(fmt.format(value))
+                parts.append(geo.short_name(name, level) if national else name)
+        if show_values and not math.isnan(v):
+            parts.append(fmt.format(v))
         if parts:
-            out.append(_Label(code=str(code), text="\n".join(parts), anchor=anchors[str(code)],
+            out.append(_Label(code=code, text="\n".join(parts), anchor=anchors[code],
                               geometry=geom, size=size + (1 if code in marked else 0)))
     return out
+
+
+# ------------------------------------------------------------------ maps drawn once, as PNG
+
+#: bump when the drawing changes in a way the source hash below cannot see
+_RENDER_VERSION = "1"
+#: decoded map images kept per process (a report worker draws each suite map once)
+_MEMO_SIZE = 24
+_memo: OrderedDict[str, _Image] = OrderedDict()
+
+
+def map_png(panels: pd.Series | Mapping[str, pd.Series], *,
+            highlight: str | int | Iterable[Any] | None = None, dpi: float = 96,
+            cache: str | os.PathLike[str] | None = None, ncols: int = 2, width: float = 10.0,
+            panel_height: float = 4.2, **options: Any) -> bytes:
+    """PNG bytes of a choropleth (``panels`` a Series) or of a grid of them (panel title →
+    Series; :func:`choropleth_grid`), with ``highlight`` outlined; ``options`` as for
+    :func:`choropleth` (``title``, ``parent_code``, ``names``, ``fmt``, ``lang`` …).
+
+    Report pages show the same map many times with only the outlined region changing (the
+    ranking map on every region page). The map is therefore drawn once without the outline,
+    as two layers: what lies under the outline (fills, borders, colour bar) and what lies
+    over it (labels, leader lines, the South China Sea inset, the legend, whose entry for the
+    outline is drawn whenever there is one); each page's outline is drawn between the two
+    and the three composited. The layers are kept per process and, with ``cache`` (a folder,
+    e.g. in the run folder), on disk under a key hashed from everything that shapes the
+    picture (values, options, size, dpi, this module's code), so other report workers and
+    later runs reuse them. The highlighted region's label keeps the common size.
+    """
+    single = isinstance(panels, pd.Series)
+    items = ([(options.get("title"), panels)] if single else list(panels.items()))
+    marked = _as_code_list(highlight)
+    spec = {"single": single, "items": [[t, _series_key(v)] for t, v in items],
+            "outlined": bool(marked), "dpi": dpi, "ncols": ncols, "width": width,
+            "panel_height": panel_height,
+            "options": {k: (sorted(v.items()) if isinstance(v, Mapping) else v)
+                        for k, v in sorted(options.items())}}
+    key = _key(spec)
+    image = _memo.get(key)
+    if image is None:
+        def build() -> Figure:
+            if single:
+                return _single_figure(panels, dpi, {**options, "highlight": marked or None,
+                                                    "outline": False})
+            return choropleth_grid(dict(items), ncols=ncols, width=width,
+                                   panel_height=panel_height, dpi=dpi,
+                                   **{**options, "highlight": marked or None, "outline": False})
+        image = _cached_image(key, Path(cache) if cache is not None else None, build,
+                              layered=bool(marked))
+        _memo[key] = image
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    _memo.move_to_end(key)
+    return image.png(marked)
+
+
+def _single_figure(values: pd.Series, dpi: float, options: dict[str, Any]) -> Figure:
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from ipbench.fonts import use_cjk_font
+
+    lang = options.get("lang")
+    if lang not in LEGEND_LABELS:
+        raise InputError(f"unknown map language {lang!r}; use 'zh', 'en' or None")
+    with mpl.rc_context({"text.usetex": False}):
+        use_cjk_font()
+        vals = _as_values(values)
+        parent, lvl = _resolve(vals, options.get("parent_code"), options.get("level"))
+        fig = Figure(figsize=_map_size(parent), dpi=dpi, layout="constrained")
+        ax = fig.add_subplot()
+        opts = {k: v for k, v in options.items() if k not in ("parent_code", "level")}
+        drawn = _draw(ax, vals, parent, lvl, **opts)
+        _settle(fig, [ax])
+        if drawn.labels:
+            drawn.place()
+    return fig
+
+
+def _series_key(values: pd.Series) -> list[Any]:
+    vals = _as_values(values)
+    return [[str(c), float(v).hex() if not math.isnan(v) else "nan"]
+            for c, v in zip(vals.index, vals.to_numpy(), strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """Hash of the code that draws the maps (this module and :mod:`ipbench.geo`) and of the
+    libraries' versions: a cached image never outlives the drawing it came from."""
+    import hashlib
+
+    import matplotlib as mpl
+
+    h = hashlib.sha256(_RENDER_VERSION.encode())
+    for module in (__file__, geo.__file__):
+        h.update(Path(module).read_bytes())
+    h.update(mpl.__version__.encode())
+    return h.hexdigest()
+
+
+def _key(spec: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    blob = json.dumps(spec, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256((_code_hash() + blob).encode()).hexdigest()[:32]
+
+
+@dataclass
+class _Image:
+    """A map drawn without its outline: the picture under the outline (RGB), the one over it
+    (RGBA, transparent elsewhere; None when nothing is ever outlined) and, per map panel,
+    the data → pixel transform and clip box the outline is drawn with."""
+
+    under: np.ndarray
+    over: np.ndarray | None
+    panels: list[dict[str, Any]]
+    dpi: float
+    _plain: bytes | None = None
+
+    def png(self, marked: list[str]) -> bytes:
+        if not marked or self.over is None:
+            if self._plain is None:
+                self._plain = _encode(_composite(self.under, self.over))
+            return self._plain
+        return _encode(_composite(self.under, self._outline(marked), self.over))
+
+    def _outline(self, marked: list[str]) -> np.ndarray:
+        """The outline of ``marked`` alone, drawn as :func:`_outline` draws it on a map."""
+        from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.colors import to_rgba
+        from matplotlib.transforms import Affine2D, Bbox
+
+        height, width = self.under.shape[:2]
+        renderer = RendererAgg(width, height, self.dpi)
+        for panel in self.panels:
+            paths = _shapes(panel["parent"], panel["level"], panel["national"]).take(marked)
+            if not paths:
+                continue
+            gc = renderer.new_gc()
+            gc.set_foreground(to_rgba(HIGHLIGHT_COLOUR), isRGBA=True)
+            gc.set_linewidth(HIGHLIGHT_WIDTH)
+            gc.set_clip_rectangle(Bbox(np.asarray(panel["clip"], dtype=float).reshape(2, 2)))
+            transform = Affine2D(np.asarray(panel["matrix"], dtype=float))
+            for path in paths:
+                renderer.draw_path(gc, path, transform)
+            gc.restore()
+        return np.asarray(renderer.buffer_rgba())
+
+
+def _composite(under: np.ndarray, *layers: np.ndarray | None) -> np.ndarray:
+    """``layers`` (straight-alpha RGBA, as Agg draws them) over the opaque ``under``."""
+    out = under.astype(np.float32)
+    for layer in layers:
+        if layer is None:
+            continue
+        alpha = layer[..., 3]
+        rows = np.flatnonzero(alpha.any(axis=1))
+        if not len(rows):
+            continue
+        r0, r1 = rows[0], rows[-1] + 1
+        a = alpha[r0:r1, :, None].astype(np.float32) / 255.0
+        out[r0:r1] = layer[r0:r1, :, :3] * a + out[r0:r1] * (1.0 - a)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def _encode(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buf, format="png", compress_level=6)
+    return buf.getvalue()
+
+
+def _decode(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        return np.asarray(im).copy()
+
+
+def _cached_image(key: str, folder: Path | None, build: Any, layered: bool) -> _Image:
+    """The image from ``folder`` if a worker drew it already, else drawn (one worker at a
+    time per key: the others wait for it and read it) and written there atomically."""
+    if folder is None:
+        return _render(build(), layered)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / f"{key}.lock"):
+        image = _read_image(folder, key)
+        if image is None:
+            image = _render(build(), layered)
+            _write_image(folder, key, image)
+    return image
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: at worst two workers draw the same map
+        yield
+        return
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_image(folder: Path, key: str) -> _Image | None:
+    import json
+
+    meta_file = folder / f"{key}.json"
+    if not meta_file.is_file():
+        return None
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        under = _decode((folder / f"{key}.under.png").read_bytes())
+        over = (_decode((folder / f"{key}.over.png").read_bytes()) if meta["layered"] else None)
+    except (OSError, ValueError, KeyError):
+        return None  # unreadable: draw it again
+    return _Image(under, over, meta["panels"], float(meta["dpi"]))
+
+
+def _write_image(folder: Path, key: str, image: _Image) -> None:
+    import json
+    import tempfile
+
+    from PIL import Image
+
+    def put(name: str, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, folder / name)
+
+    put(f"{key}.under.png", _encode(image.under))
+    if image.over is not None:
+        buf = io.BytesIO()
+        Image.fromarray(image.over, "RGBA").save(buf, format="png", compress_level=6)
+        put(f"{key}.over.png", buf.getvalue())
+    meta = {"layered": image.over is not None, "panels": image.panels, "dpi": image.dpi}
+    put(f"{key}.json", json.dumps(meta).encode("utf-8"))  # last: marks the entry complete
+
+
+def _render(fig: Figure, layered: bool) -> _Image:
+    """Draw ``fig`` (laid out, labels placed) once as it is, or, ``layered``, as the layer
+    under an outline and the layer over it (labels, leader lines, inset, legend)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
+        t.set_parse_math(False)
+    engine = fig.get_layout_engine()
+    if engine is not None and engine.__class__.__name__ != "PlaceHolderLayoutEngine":
+        engine.execute(fig)  # labels are out of the layout: it is the one they were placed in
+        fig.set_layout_engine("none")
+    map_axes = [ax for ax in fig.axes if hasattr(ax, "_ipbench_panel")]
+    panels = []
+    for ax in map_axes:
+        ax.apply_aspect()
+        p = ax._ipbench_panel
+        panels.append({"parent": p.parent, "level": p.level, "national": p.national,
+                       "matrix": ax.transData.get_affine().get_matrix().tolist(),
+                       "clip": [list(ax.bbox.min), list(ax.bbox.max)]})
+    if not layered:
+        canvas.draw()
+        under = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+        return _Image(under, None, panels, fig.dpi)
+    over = [a for ax in map_axes for a in ax.get_children()
+            if a.get_zorder() > 5 or a is ax.get_legend()]
+    over_ids = {id(a) for a in over}
+    for a in over:
+        a.set_visible(False)
+    canvas.draw()
+    under = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    for a in over:
+        a.set_visible(True)
+    hide = [fig.patch] + [ax for ax in fig.axes if ax not in map_axes and ax.get_visible()]
+    hide += [a for ax in map_axes for a in ax.get_children()
+             if id(a) not in over_ids and a.get_visible()]
+    for a in hide:
+        a.set_visible(False)
+    canvas.draw()
+    top = np.asarray(canvas.buffer_rgba()).copy()
+    for a in hide:
+        a.set_visible(True)
+    return _Image(under, top, panels, fig.dpi)

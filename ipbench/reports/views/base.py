@@ -31,6 +31,11 @@ from ipbench.runfolder import Results
 #: switches it off on every text a figure already holds
 mpl.rcParams["text.parse_math"] = False
 
+#: resolution of the pages' figures (CSS pixels: a figure is shown at its drawn size)
+FIGURE_DPI = 96
+#: folder of the run folder where maps drawn for the pages are kept
+MAP_CACHE = "maps"
+
 
 class HTML:
     """A block of (already escaped) HTML; Jupyter shows it through ``_repr_html_``."""
@@ -332,13 +337,17 @@ class ReportView(AnalysisTables):
         from matplotlib import pyplot as plt
         from matplotlib.text import Text
 
-        self._n_figure += 1
         for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
             t.set_parse_math(False)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=96)
+        fig.savefig(buf, format="png", dpi=FIGURE_DPI)
         plt.close(fig)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        return self.image(buf.getvalue(), title, note)
+
+    def image(self, png: bytes, title: str, note: str = "") -> str:
+        """Numbered figure of a PNG already drawn (maps: :func:`ipbench.maps.map_png`)."""
+        self._n_figure += 1
+        data = base64.b64encode(png).decode("ascii")
         foot = escape(self.source_line()) + (f" {escape(note)}" if note else "")
         return (f"<figure class='ipbench-figure'><img alt='{escape(title)}'"
                 f" src='data:image/png;base64,{data}'/><figcaption>"
@@ -384,30 +393,30 @@ class ReportView(AnalysisTables):
         return {"parent_code": parent, "names": names, "lang": "en" if self.lg.en else None,
                 "show_values": True}
 
+    def _map_cache(self) -> Path | None:
+        """Maps drawn for this run, shared by its pages and report workers (content-addressed:
+        the same values and style give the same file)."""
+        return Path(self.res.path) / MAP_CACHE if self.res.path is not None else None
+
     def map_figure(self, values: pd.Series, title: str, highlight: Any = None,
                    value_fmt: str = "{:.2f}") -> str:
-        """A numbered choropleth of ``values`` (scores and ratios with 2 decimals)."""
+        """A numbered choropleth of ``values`` (scores and ratios with 2 decimals); drawn once
+        per run and reused with only ``highlight``'s outline added (``maps.map_png``)."""
         from ipbench import maps
 
-        fig = maps.choropleth(values, highlight=highlight, title=None, fmt=value_fmt,
-                              **self._map_args())
-        return self.figure(fig, title)
+        png = maps.map_png(values, highlight=highlight, title=None, fmt=value_fmt,
+                           dpi=FIGURE_DPI, cache=self._map_cache(), **self._map_args())
+        return self.image(png, title)
 
     def map_grid(self, panels: dict[str, pd.Series], title: str, highlight: Any = None,
                  value_fmt: str = "{:.2f}") -> str:
         """Several choropleths (one per panel title) as one numbered figure, two per row."""
         from ipbench import maps
 
-        n = len(panels)
-        rows = (n + 1) // 2
-        fig = new_figure(10, 4.2 * rows)
-        axes = fig.subplots(rows, 2, squeeze=False).ravel()
-        for ax, (name, values) in zip(axes, panels.items(), strict=False):
-            maps.choropleth(values, highlight=highlight, title=name, fmt=value_fmt, ax=ax,
-                            **self._map_args())
-        for ax in axes[n:]:
-            ax.set_axis_off()
-        return self.figure(fig, title)
+        png = maps.map_png(panels, highlight=highlight, fmt=value_fmt, dpi=FIGURE_DPI,
+                           cache=self._map_cache(), ncols=2, width=10, panel_height=4.2,
+                           **self._map_args())
+        return self.image(png, title)
 
     # ------------------------------------------------------------------ shared sections
 
