@@ -15,11 +15,32 @@ __all__ = ["industry", "load", "overview", "region", "view"]
 
 def load(run_dir: str | Path = "", name: str = "demo"):
     """The :class:`ipbench.runfolder.Results` of a run folder (newest run of ``name`` when
-    ``run_dir`` is empty)."""
-    from ipbench.reports.views.base import resolve_run_dir
-    from ipbench.runfolder import Results
+    ``run_dir`` is empty).
 
-    return Results.read(resolve_run_dir(run_dir, name))
+    A complete run folder does not change (it is written whole and renamed into place), so a
+    report worker reads its tables once and gives each page its own copies (~5 ms instead of
+    ~0.3 s of Parquet reading a page); a rewritten folder (new manifest) is read again."""
+    import copy
+
+    from ipbench.reports.views.base import resolve_run_dir
+    from ipbench.runfolder import MANIFEST, Results
+
+    folder = Path(resolve_run_dir(run_dir, name)).resolve()
+    try:
+        stat = (folder / MANIFEST).stat()
+        stamp = (str(folder), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        return Results.read(folder)  # not a run folder: Results.read says so
+    if _loaded.get("stamp") != stamp:
+        _loaded.clear()
+        _loaded.update(stamp=stamp, results=Results.read(folder))
+    res = _loaded["results"]
+    return Results({k: v.copy() for k, v in res.tables.items()}, copy.deepcopy(res.manifest),
+                   res.path)
+
+
+#: the run folder last read by :func:`load` in this process (one per report worker)
+_loaded: dict = {}
 
 
 def view(kind: str, run_dir: str | Path = "", code: str = "", name: str = "demo"):

@@ -92,12 +92,22 @@ def base_font(family: str = DEFAULT_FONT) -> tuple[Path, frozenset[int]]:
     return path, frozenset(TTFont(str(path), lazy=True).getBestCmap())
 
 
+@lru_cache(maxsize=4)
+def _full_cmap(family: str = DEFAULT_FONT) -> frozenset[int]:
+    """Code points of the full bundled font (characters it lacks, such as ₂ or ⁴ in Noto Sans
+    CJK, come from the reader's fallback fonts whichever cut is embedded)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(cjk_font_path(family)), lazy=True).getBestCmap())
+
+
 @lru_cache(maxsize=64)
 def font_face_css(characters: str, family: str = DEFAULT_FONT) -> str:
     """``@font-face`` rule with the bundled font subset to ``characters`` plus printable ASCII."""
     source, covered = base_font(family)
-    if any(ord(ch) not in covered for ch in characters):
-        source = cjk_font_path(family)  # a rare character: cut from the full font
+    rare = {ord(ch) for ch in characters} - covered
+    if rare & _full_cmap(family):
+        source = cjk_font_path(family)  # a rare character the font has: cut from the full font
     woff = _subset(source, characters + _ASCII, flavor="woff")  # WOFF2 would need brotli
     data = base64.b64encode(woff).decode("ascii")
     return (
