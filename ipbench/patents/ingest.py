@@ -45,6 +45,7 @@ from ipbench.patents.records import (
     LAPSED_PATTERN,
     RECORDS,
     app_key_text,
+    build_dictionary,
     clean_records,
     record_counts,
     rows_sql,
@@ -148,11 +149,14 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) ->
 
 
 def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> None:
-    """``_code_map`` (distinct area codes), ``_addr_map`` (distinct addresses of patents whose
-    code gives no region) → fine code, region at the output level, reason and origin
-    (:mod:`ipbench.patents.applicants`); ``_country_map`` (distinct country cells) → origin."""
+    """``_loc_map``: each distinct ``(area_code, address, country)`` cell triple (key ``loc_h``)
+    → ``region_code`` (NULL when unplaced), ``reason``, ``origin`` and ``province``, through
+    ``_code_map`` (distinct area codes), ``_addr_map`` (distinct addresses where the code gives
+    no region) and ``_country_map`` (distinct country cells; origins:
+    :mod:`ipbench.patents.applicants`)."""
+    build_dictionary(con, "_loc", "loc_h")
     raw_codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT area_code FROM kept WHERE area_code IS NOT NULL").fetchall()]
+        "SELECT DISTINCT area_code FROM _loc WHERE area_code IS NOT NULL").fetchall()]
     code_map = assigner.codes(raw_codes)
     rows = []
     for k, (fine, why) in code_map.items():
@@ -164,7 +168,7 @@ def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> No
         rows, columns=["area_code", "fine", "code_reason", "region", "fin_reason", "hmt", "province"],
         dtype="string"))
     addrs = [r[0] for r in con.execute("""
-        SELECT DISTINCT r.address FROM kept r LEFT JOIN _code_map m USING (area_code)
+        SELECT DISTINCT r.address FROM _loc r LEFT JOIN _code_map m USING (area_code)
         WHERE r.address IS NOT NULL AND m.fine IS NULL""").fetchall()]
     origin = {a: origin_from_address(a) for a in addrs}
     domestic = [a for a in addrs if origin[a] is None]
@@ -175,9 +179,36 @@ def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> No
     _register(con, "_addr_map", pd.DataFrame(
         rows, columns=["address", "fine", "region", "fin_reason", "origin", "province"], dtype="string"))
     countries = [r[0] for r in con.execute(
-        "SELECT DISTINCT country FROM kept WHERE country IS NOT NULL").fetchall()]
+        "SELECT DISTINCT country FROM _loc WHERE country IS NOT NULL").fetchall()]
     _register(con, "_country_map", pd.DataFrame(
         [(c, origin_from_country(c)) for c in countries], columns=["country", "origin"], dtype="string"))
+    con.execute("""
+    CREATE OR REPLACE TEMP TABLE _loc_map AS
+    SELECT loc_h,
+      CASE WHEN origin IS NULL OR origin = 'CN' THEN region END AS region_code,
+      CASE WHEN origin IN ('HK', 'MO', 'TW') THEN 'hk_macao_taiwan'
+           WHEN origin IS NOT NULL AND origin <> 'CN' THEN 'foreign'
+           ELSE reason0 END AS reason,
+      origin, CASE WHEN origin = 'CN' THEN province END AS province
+    FROM (
+    SELECT l.loc_h, coalesce(cm.region, am.region) AS region,
+      CASE WHEN coalesce(cm.region, am.region) IS NOT NULL THEN NULL
+           WHEN coalesce(cm.fin_reason, am.fin_reason) IS NOT NULL
+             THEN coalesce(cm.fin_reason, am.fin_reason)
+           WHEN cm.code_reason IS NOT NULL THEN cm.code_reason
+           WHEN l.address IS NOT NULL THEN 'address_not_parsed'
+           ELSE 'no_area_code_or_address' END AS reason0,
+      CASE WHEN co.origin IS NOT NULL AND co.origin <> 'CN' THEN co.origin
+           WHEN cm.hmt IS NOT NULL THEN cm.hmt
+           WHEN am.origin IS NOT NULL THEN am.origin
+           WHEN coalesce(cm.fine, am.fine, cm.province) IS NOT NULL OR co.origin = 'CN' THEN 'CN'
+           END AS origin,
+      left(coalesce(cm.fine, am.fine, cm.province), 2) || '0000' AS province
+    FROM _loc l
+    LEFT JOIN _code_map cm ON cm.area_code = l.area_code
+    LEFT JOIN _addr_map am ON am.address = CASE WHEN cm.fine IS NULL THEN l.address END
+    LEFT JOIN _country_map co ON co.country = l.country
+    )""")
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -185,28 +216,7 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
     ``patents`` (recognisable type) and ``events`` — one pass over the kept records."""
     con.execute("""
     CREATE OR REPLACE TABLE placed AS
-    SELECT app_key, pos,
-      CASE WHEN origin IS NULL OR origin = 'CN' THEN region END AS region_code,
-      CASE WHEN origin IN ('HK', 'MO', 'TW') THEN 'hk_macao_taiwan'
-           WHEN origin IS NOT NULL AND origin <> 'CN' THEN 'foreign'
-           ELSE reason0 END AS reason,
-      origin, CASE WHEN origin = 'CN' THEN province END AS province,
-      * EXCLUDE (app_key, pos, region, reason0, origin, province)
-    FROM (
-    SELECT r.app_key, r.pos, coalesce(cm.region, am.region) AS region,
-      CASE WHEN coalesce(cm.region, am.region) IS NOT NULL THEN NULL
-           WHEN coalesce(cm.fin_reason, am.fin_reason) IS NOT NULL
-             THEN coalesce(cm.fin_reason, am.fin_reason)
-           WHEN cm.code_reason IS NOT NULL THEN cm.code_reason
-           WHEN r.address IS NOT NULL THEN 'address_not_parsed'
-           ELSE 'no_area_code_or_address' END AS reason0,
-      CASE WHEN co.origin IS NOT NULL AND co.origin <> 'CN' THEN co.origin
-           WHEN cm.hmt IS NOT NULL THEN cm.hmt
-           WHEN am.origin IS NOT NULL THEN am.origin
-           WHEN coalesce(cm.fine, am.fine, cm.province) IS NOT NULL OR co.origin = 'CN' THEN 'CN'
-           END AS origin,
-      left(coalesce(cm.fine, am.fine, cm.province), 2) || '0000' AS province,
-      r.ptype,
+    SELECT r.app_key, r.pos, l.region_code, l.reason, l.origin, l.province, r.ptype,
       CAST(year(r.filing_d) AS BIGINT) AS filing_year,
       CAST(year(r.grant_d) AS BIGINT) AS grant_year,
       CASE WHEN r.grant_d IS NULL THEN NULL
@@ -219,16 +229,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
                   ELSE 10 END) AS BIGINT) END AS inforce_end,
       s.ipc_key, s.ipc_main, s.n_ipc,
       (r.grant_d IS NOT NULL AND r.lapse_d IS NULL AND r.status_lapsed) AS undated_lapse,
-      r.status_class, a.app_set
+      r.status_class, r.app_h AS app_set
     FROM kept r
-    LEFT JOIN _code_map cm ON cm.area_code = r.area_code
-    LEFT JOIN _addr_map am ON am.address = CASE WHEN cm.fine IS NULL THEN r.address END
-    LEFT JOIN _country_map co ON co.country = r.country
-    LEFT JOIN ipc_sets s ON s.raw_main IS NOT DISTINCT FROM r.ipc_main
-                        AND s.raw_all IS NOT DISTINCT FROM r.ipc_all
-    LEFT JOIN app_cells a ON a.applicant IS NOT DISTINCT FROM r.applicant
-                         AND a.applicant_type IS NOT DISTINCT FROM r.applicant_type
-    )
+    LEFT JOIN _loc_map l ON l.loc_h = r.loc_h
+    LEFT JOIN ipc_sets s ON s.ipc_key = r.ipc_h
     """)
     con.execute("CREATE OR REPLACE VIEW patents AS SELECT * FROM placed WHERE ptype IS NOT NULL")
     # events: per application and kind, the row listing most dated events (an A and a B row
@@ -268,10 +272,9 @@ def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> 
         return (f"CASE WHEN {e} IS NULL THEN CAST([] AS VARCHAR[]) ELSE list_filter(list_transform("
                 f"regexp_split_to_array({e}, '{sep}'), lambda x: trim(x)), lambda x: x <> '') END")
 
-    con.execute("""
-    CREATE OR REPLACE TABLE app_cells AS
-    SELECT CAST(row_number() OVER () AS BIGINT) AS app_set, applicant, applicant_type
-    FROM (SELECT DISTINCT applicant, applicant_type FROM kept WHERE applicant IS NOT NULL)""")
+    build_dictionary(con, "_app_cells", "app_h")
+    con.execute("CREATE OR REPLACE TABLE app_cells AS"
+                " SELECT app_h AS app_set, applicant, applicant_type FROM _app_cells")
     kind = type_sql("name", "tcell", mapping.applicant_type_values)
     con.execute(f"""
     CREATE OR REPLACE TABLE app_names AS

@@ -74,6 +74,15 @@ RECORD_COLUMNS: dict[str, str] = {
     "area_code": "VARCHAR", "address": "VARCHAR", "ipc_main": "VARCHAR", "ipc_all": "VARCHAR",
     "applicant": "VARCHAR", "applicant_type": "VARCHAR", "country": "VARCHAR", "status_class": "VARCHAR",
     **{c: t for k in EVENT_KINDS for c, t in ((f"{k}_dates", "VARCHAR"), (f"{k}_n", "INTEGER"))},
+    "ipc_h": "BIGINT", "app_h": "BIGINT", "loc_h": "BIGINT",
+}
+#: Cell keys computed as the rows are read (:func:`key_sql`): key column → the cells it stands
+#: for. Later steps join small dictionaries of distinct cells (:func:`build_dictionary`) on these
+#: integers instead of on the text of every row.
+CELL_KEYS: dict[str, tuple[str, ...]] = {
+    "ipc_h": ("ipc_main", "ipc_all"),
+    "app_h": ("applicant", "applicant_type"),
+    "loc_h": ("area_code", "address", "country"),
 }
 
 
@@ -127,6 +136,40 @@ def app_key_text(expr: str) -> str:
             f" ELSE lpad(CAST({expr} AS VARCHAR), 12, '0') END")
 
 
+def key_sql(key: str, prefix: str = "") -> str:
+    """SQL of the cell key ``key`` (:data:`CELL_KEYS`) of a row: DuckDB's 64-bit hash of the
+    cells (NULLs included) shifted to a non-negative BIGINT; ``app_h`` is NULL without an
+    applicant. Two different cells sharing a key are separated by :func:`build_dictionary`."""
+    expr = f"CAST(hash({', '.join(prefix + c for c in CELL_KEYS[key])}) >> 1 AS BIGINT)"
+    return f"CASE WHEN {prefix}applicant IS NOT NULL THEN {expr} END" if key == "app_h" else expr
+
+
+def build_dictionary(con: duckdb.DuckDBPyConnection, name: str, key: str,
+                     sources: tuple[str, ...] = (RECORDS, "merged")) -> None:
+    """``name``: ``key`` and the distinct cells it stands for in the tables ``sources``.
+
+    A key shared by different cells (a hash collision, about one in 10^5 exports of 10^7
+    distinct cells) is replaced by a fresh negative key in the dictionary and in ``sources``,
+    so every key stands for exactly one cell."""
+    cols = ", ".join(CELL_KEYS[key])
+    union = " UNION ALL ".join(f"SELECT {key}, {cols} FROM {s}" for s in sources)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT * FROM ({union}) WHERE {key} IS NOT NULL")
+    if con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {name}").fetchall()[0][0]:
+        _separate_keys(con, name, key, sources)
+
+
+def _separate_keys(con: duckdb.DuckDBPyConnection, name: str, key: str, sources: tuple[str, ...]) -> None:
+    """New keys (-1, -2, …) for the cells of ``name`` whose key is shared, in ``name`` and ``sources``."""
+    cols = CELL_KEYS[key]
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE _new_keys AS
+    SELECT {key} AS old, {', '.join(cols)}, -row_number() OVER (ORDER BY {key}, {', '.join(cols)}) AS new
+    FROM {name} WHERE {key} IN (SELECT {key} FROM {name} GROUP BY {key} HAVING count(*) > 1)""")
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM f.{c}" for c in cols)
+    for table in (*sources, name):
+        con.execute(f"UPDATE {table} AS t SET {key} = f.new FROM _new_keys f WHERE t.{key} = f.old AND {same}")
+
+
 def create_records_table(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the empty ``records`` table."""
     cols = ", ".join(f"{c} {t}" for c, t in RECORD_COLUMNS.items())
@@ -166,7 +209,9 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
               f" WHEN regexp_matches(lower(legal_status), '{PENDING_PATTERN}') THEN 'pending'"
               f" WHEN regexp_matches(lower(legal_status), '{IN_FORCE_PATTERN}') THEN 'in_force'"
               " ELSE 'other' END")
+    keys = ", ".join(f"{key_sql(k)} AS {k}" for k in CELL_KEYS)
     return f"""
+    SELECT *, {keys} FROM (
     SELECT _file_no, _row, app_key, CASE WHEN app_key IS NULL THEN NULLIF(trim(app_no), '') END AS app_no_bad,
       filing_d,
       coalesce(grant_d0, CASE WHEN regexp_matches(pub_no, '[{kinds}][0-9]?$') THEN pub_d END) AS grant_d,
@@ -182,7 +227,7 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
         {_date('pub_date')} AS pub_d, {_date('grant_date')} AS grant_d0,
         {_date('lapse_date')} AS lapse_d
       FROM ({source})
-    )"""
+    ))"""
 
 
 def rows_sql(columns: str = "r.* EXCLUDE (_row)") -> str:
@@ -193,22 +238,22 @@ def rows_sql(columns: str = "r.* EXCLUDE (_row)") -> str:
 
 
 def build_ipc_sets(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
-    """``ipc_sets``: one row per DISTINCT ``(ipc_main, ipc_all)`` cell pair, normalised once:
-    ``ipc_key``, the raw pair, ``ipc_main_n`` (normalised main cell), ``ipc_main`` (valid main
+    """``ipc_sets``: one row per DISTINCT ``(ipc_main, ipc_all)`` cell pair of ``records`` and
+    ``merged``, normalised once: ``ipc_key`` (the pair's key ``ipc_h``), the raw pair, ``ipc_main_n`` (normalised main cell), ``ipc_main`` (valid main
     code, else the first valid listed code), ``ipc_list`` (distinct valid codes), ``n_ipc``,
     ``bad_main`` and ``bad_all`` (malformed codes, for the issue list); ``ipc_codes``:
     ``ipc_key, ipc`` (the lists unnested)."""
     sep = _q(mapping.separator)
     valid = IPC_PATTERN[1:-1]
     loc = LOCARNO_PATTERN[1:-1]
+    build_dictionary(con, "_ipc_cells", "ipc_h")
     con.execute(f"""
     CREATE OR REPLACE TABLE ipc_sets AS
-    WITH d AS (SELECT DISTINCT ipc_main, ipc_all FROM {RECORDS}),
-    n AS (
-      SELECT CAST(row_number() OVER () AS BIGINT) AS ipc_key, ipc_main AS raw_main, ipc_all AS raw_all,
+    WITH n AS (
+      SELECT ipc_h AS ipc_key, ipc_main AS raw_main, ipc_all AS raw_all,
         {_ipc_norm('ipc_main')} AS ipc_main_n,
         list_transform({_split('ipc_all', sep)}, lambda x: {_ipc_norm('x')}) AS ipc_all_n
-      FROM d
+      FROM _ipc_cells
     )
     SELECT *, CAST(len(ipc_list) AS BIGINT) AS n_ipc FROM (
     SELECT ipc_key, raw_main, raw_all, ipc_main_n,
@@ -245,15 +290,17 @@ def find_duplicates(con: duckdb.DuckDBPyConnection) -> None:
       count(grant_d) > 0 AND count(grant_d) < count(*) AS grant_elsewhere FROM {RECORDS}
     WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key HAVING count(*) > 1
     """)
-    fields = [c for c in RECORD_COLUMNS if c not in ("_file_no", "_row", "app_key", "grant_d")]
+    fields = [c for c in RECORD_COLUMNS if c not in ("_file_no", "_row", "app_key", "grant_d", *CELL_KEYS)]
     pick = ",\n      ".join(
         f"coalesce(min(r.{c}) FILTER (WHERE r.grant_d IS NOT NULL), min(r.{c})) AS {c}" for c in fields)
+    keys = ", ".join(f"{key_sql(k)} AS {k}" for k in CELL_KEYS)  # of the merged cells
     con.execute(f"""
     CREATE OR REPLACE TABLE merged AS
+    SELECT *, {keys} FROM (
     SELECT arg_min(r._file_no, r.rowid) AS _file_no, arg_min(r._row, r.rowid) AS _row, r.app_key,
       {pick}, min(r.grant_d) AS grant_d, min(r.rowid) AS pos
     FROM {RECORDS} r JOIN dups d ON d.app_key = r.app_key
-    WHERE r.filing_d IS NOT NULL GROUP BY r.app_key
+    WHERE r.filing_d IS NOT NULL GROUP BY r.app_key)
     """)
 
 
@@ -270,8 +317,8 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
     ``kept`` (one usable row per patent), ``event_dates`` and ``issues`` — one row per problem:
     ``_file``, ``_row``, ``field``, ``value``, ``problem`` (see module docstring)."""
     sep = _q(mapping.separator)
-    build_ipc_sets(con, mapping)
     find_duplicates(con)
+    build_ipc_sets(con, mapping)
     con.execute(f"CREATE OR REPLACE VIEW kept AS {KEPT_SQL}")
     con.execute(f"CREATE OR REPLACE TABLE event_dates AS {_events_parsed(sep)}")
     lbl = {f: _q(FIELDS[f]) for f in FIELDS}
@@ -287,8 +334,7 @@ def clean_records(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> Non
         for k in EVENT_KINDS
     )
     bad_rows = (f"SELECT r._file, r._row, s.raw_main, s.bad_main, s.bad_all"
-                f" FROM ({rows_sql('r.ipc_main, r.ipc_all')}) r JOIN ipc_sets s"
-                f" ON s.raw_main IS NOT DISTINCT FROM r.ipc_main AND s.raw_all IS NOT DISTINCT FROM r.ipc_all"
+                f" FROM ({rows_sql('r.ipc_h')}) r JOIN ipc_sets s ON s.ipc_key = r.ipc_h"
                 f" WHERE s.bad_main OR len(s.bad_all) > 0")  # few sets: a small build side
     con.execute(f"""
     CREATE OR REPLACE TABLE issues AS
