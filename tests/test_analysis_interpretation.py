@@ -70,3 +70,26 @@ def test_pair_sentences_name_the_pair():
     assert s["zh"].to_list() == ["创造潜力与创造能力：D = 0.56（勉强协调），滞后方为创造能力。",
                                  "创造能力与运用能力：D = 0.52（勉强协调），两者基本同步。"]
     assert s["topic"].to_list() == ["pair:p1", "pair:p2"] and s["zh"].nunique() == 2
+
+
+def test_pair_sentences_state_how_firm_the_lagging_call_is():
+    """Issue 9: the lagging-side call comes with its agreement across treatment ×
+    normalisation variants (step ``lagging``), firm or not; without that table, no clause."""
+    import pandas as pd
+
+    from ipbench.analysis import interpretation as say
+
+    rows = pd.DataFrame({"region_code": ["440000", "310000"], "pair": ["p", "p"],
+                         "pair_zh": ["创造潜力与创造能力"] * 2, "pair_en": ["a – b"] * 2,
+                         "D": [0.93, 0.78], "grade_zh": ["优质协调", "中级协调"],
+                         "grade_en": ["high", "medium"], "lag_zh": ["创造潜力"] * 2,
+                         "lag_en": ["creation potential"] * 2})
+    plain = say.pair_sentences(rows)
+    assert plain["zh"].iloc[0] == "创造潜力与创造能力：D = 0.93（优质协调），滞后方为创造潜力。"
+    rows = rows.assign(agree_n=[5.0, 1.0], n_variants=[6, 6], firm=[True, False])
+    s = say.pair_sentences(rows)
+    assert s["zh"].iloc[0].endswith("该判断在6种异常值处理×标准化组合中5种一致，较稳定。")
+    assert "仅" not in s["zh"].iloc[1] and s["zh"].iloc[1].endswith("1种一致，不稳定，宜审慎解读。")
+    assert "(not firm: read with care)" in s["en"].iloc[1]
+    zh, en = say.stability_cells(rows)
+    assert zh.to_list() == ["稳定 5/6", "不稳定 1/6"] and en.iloc[0] == "firm 5/6"

@@ -268,3 +268,32 @@ def test_provenance_shows_the_real_data_line_not_the_demo_banner():
     assert REAL_DATA_CLASS in real and DEMO_BANNER_CLASS not in real and "&lt;2024&gt;" in real
     demo = provenance_html({"demo": True, "data_note": note})
     assert DEMO_BANNER_CLASS in demo and REAL_DATA_CLASS not in demo
+
+
+@pytest.mark.slow
+def test_real_pages_meet_the_reading_standard(real, results):
+    """Issue 10 'Done when' on the real provincial suite (the overview and one region page):
+    no variable code or method key in visible text, numbered tables and figures, contents,
+    back link, print styles, +08:00; the skipped analyses named in words, the pairs counted
+    (three here, not "four")."""
+    from _pages import reading_problems, visible_text
+
+    from ipbench.reports.runner import run
+
+    shutil.copytree(REPO / "notebooks", real.root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"), dirs_exist_ok=True)
+    summary = run(real.root / PARAMS, only=["overview", "region:440000"], jobs=1,
+                  progress=False, project=real)
+    assert summary.ok, summary.text()
+    out = real.root / "reports" / "china_provinces"
+    codes = {*results["catalogue"]["code"], "patent_grant_invention", "value_added", "population",
+             "employment", "rd_expenditure", "minmax", "entropy", "arithmetic", "pooled",
+             "base_year", "100000", "Geodetic latitude"}
+    for page in (out / "overview.html", out / "regions" / "440000.html"):
+        html = page.read_text(encoding="utf-8")
+        assert reading_problems(html, codes) == [], page.name
+        text = visible_text(html)
+        assert "本评价设3对匹配关系" in text and "四对" not in text
+        # the skipped part in words (the key path is the one code the user needs)
+        assert "静态态势（人口部分）" in text and "在数据集的 sources.yaml 中加载常住人口" in text
+        assert "真实数据" in text and "示例数据" not in text

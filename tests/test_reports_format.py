@@ -143,7 +143,7 @@ def test_region_view_frame_and_no_codes(demo_results):
     assert "子系统1得分" not in text and "南通市南通" not in text
     # one map per pair
     pairs = demo_results.params["matching"]
-    assert "四对匹配关系的耦合协调度D</figcaption>" in html and len(pairs) == 4
+    assert "各匹配关系的耦合协调度D</figcaption>" in html and len(pairs) == 4
 
 
 def test_labels_with_dollar_signs_render_literally():

@@ -9,6 +9,7 @@ import re
 import nbformat
 import openpyxl
 import pytest
+from _pages import reading_problems, visible_text
 from _suite import built_demo, copy_project
 
 from ipbench.params import load
@@ -246,14 +247,7 @@ def test_explore_notebook_runs_headless(demo, tmp_path):
     assert "text/html" in text and "<table" in text  # the comparison's rank moves
 
 
-def _visible_text(html: str) -> str:
-    """What a reader sees outside the methods appendix, the build log and the parameters."""
-    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r"<img[^>]*>", " ", html)
-    html = re.sub(r"<details class=.ipbench-log.>.*?</details>", " ", html, flags=re.S)
-    html = re.sub(r"<section[^>]*data-section=.methods.*?</section>", " ", html, flags=re.S)
-    html = re.sub(r"<details class=.ipbench-provenance.*?</details>", " ", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", html)
+_visible_text = visible_text
 
 
 def test_pages_meet_the_reading_standard(demo):
@@ -269,25 +263,12 @@ def test_pages_meet_the_reading_standard(demo):
              "rd_expenditure", "minmax", "entropy", "arithmetic", "pooled", "base_year",
              "320000", "Geodetic latitude"}
     for page in [out / "overview.html", *sorted((out / "regions").glob("*.html")),
-                 *sorted((out / "industries").glob("*.html"))]:
+                 *sorted((out / "industries").glob("*.html")),
+                 *sorted((out / "landscape").glob("*.html"))]:
         if page.name.endswith(".error.html"):  # left by the failure-isolation test
             continue
-        html = page.read_text(encoding="utf-8")
-        text = _visible_text(html)
-        bad = [c for c in codes if re.search(rf"(?<![\w/.]){re.escape(c)}(?![\w/])", text)]
-        assert bad == [], (page.name, bad)
-        assert not re.search(r"\bTrue\b|\bFalse\b", text), page.name
-        assert "ipbench-toc" in html and re.search(r"index\.html[\"']>← ", html), page.name
-        assert "@media print" in html and "size: A4" in html, page.name
-        assert "+08:00" in text, page.name
-        n_tables = len(re.findall(r"<table class=[\"']ipbench[\"']", html))
-        captions = re.findall(r"<figcaption>表(\d+) ", html)
-        assert len(captions) == n_tables and captions == [str(i + 1) for i in range(n_tables)]
-        figs = re.findall(r"<figcaption>图(\d+) ", html)
-        assert figs == [str(i + 1) for i in range(len(figs))] and figs, page.name
-        # no number with more decimals than the policy allows (2; 4 for weights)
-        body = html.split("ipbench-weights")[0]  # weights keep 4 decimals
-        assert not re.search(r"<td class=[\"']n[\"']>-?[\d,]+\.\d{3,}", body), page.name
+        problems = reading_problems(page.read_text(encoding="utf-8"), codes)
+        assert problems == [], (page.name, problems)
     overview = (out / "overview.html").read_text(encoding="utf-8")
     assert re.search(r"href=[\"']guidance_regions\.xlsx", overview)
 
@@ -303,6 +284,9 @@ def test_nantong_page_states_true_things(demo):
     assert "线性外推达标年" in text and "复合增速外推达标年" in text and "判断" in text
     assert "高价值发明专利占比排名最高" not in text
     assert "子系统1得分" not in text and "创造潜力 ↔ 创造能力" in text
+    # pairs counted and named; each lagging call with its agreement across method variants
+    assert "本评价设4对匹配关系" in text and "四对" not in text
+    assert "滞后判断一致度" in text and re.search(r"该判断在\d+种异常值处理×标准化组合中\d+种一致", text)
     assert "年均从业人员" in text and "从业人员(万人)" not in text
     # money of facts variables (元) shown in 亿元 by their base unit, not as 16,996,000,000.00 亿元
     assert not re.search(r"\d{1,3}(,\d{3}){2,}\.\d+ 亿元", text)

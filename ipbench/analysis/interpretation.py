@@ -216,13 +216,51 @@ def pair_sentences(rows: Any) -> Any:
                           for c in ("pair_zh", "pair_en", "grade_zh", "grade_en", "lag_zh", "lag_en")})
     lag, lag_en = rows["lag_zh"], rows["lag_en"]
     d = _fixed(rows["D"])
+    firm_zh, firm_en = stability_phrases(rows)
     zh = (rows["pair_zh"] + "：D = " + d + "（" + rows["grade_zh"] + "），"
-          + ("滞后方为" + lag).where(lag != "", "两者基本同步") + "。")
+          + ("滞后方为" + lag).where(lag != "", "两者基本同步") + firm_zh + "。")
     en = (rows["pair_en"] + ": D = " + d + " (" + rows["grade_en"] + "); "
-          + (lag_en + " lags").where(lag_en != "", "in step") + ".")
+          + (lag_en + " lags").where(lag_en != "", "in step") + firm_en + ".")
     out = _frame(rows["region_code"], "pair", zh, en)
     out["topic"] = ("pair:" + rows["pair"].astype(str)).to_numpy()
     return out
+
+
+def stability_phrases(rows: Any) -> tuple[Any, Any]:
+    """How firm each lagging-side call is, as a clause to append (zh, en); empty where
+    ``rows`` has no ``agree_n``/``n_variants``/``firm`` (the ``lagging`` step did not run).
+    ``agree_n`` of ``n_variants`` treatment × normalisation variants agree with the call;
+    *firm* when the share reaches ``lagging.firm_share`` (see :mod:`ipbench.steps.lagging`)."""
+    import pandas as pd
+
+    if not {"agree_n", "n_variants", "firm"} <= set(rows.columns):
+        empty = pd.Series("", index=rows.index)
+        return empty, empty
+    known = rows["n_variants"].notna() & rows["agree_n"].notna()
+    k = rows["agree_n"].fillna(0).astype(int).astype(str)
+    n = rows["n_variants"].fillna(0).astype(int).astype(str)
+    firm = rows["firm"].astype("boolean").fillna(False).astype(bool)
+    zh = ("；该判断在" + n + "种异常值处理×标准化组合中" + k + "种一致，"
+          + pd.Series("较稳定", index=rows.index).where(firm, "不稳定，宜审慎解读"))
+    en = ("; " + k + " of " + n + " treatment × normalisation variants agree ("
+          + pd.Series("firm", index=rows.index).where(firm, "not firm: read with care") + ")")
+    return zh.where(known, ""), en.where(known, "")
+
+
+def stability_cells(rows: Any) -> tuple[Any, Any]:
+    """Table cells for the lagging call's agreement: '稳定 5/6' / 'firm 5/6' (zh, en)."""
+    import pandas as pd
+
+    if not {"agree_n", "n_variants", "firm"} <= set(rows.columns):
+        empty = pd.Series("–", index=rows.index)
+        return empty, empty
+    known = rows["n_variants"].notna() & rows["agree_n"].notna()
+    frac = (rows["agree_n"].fillna(0).astype(int).astype(str) + "/"
+            + rows["n_variants"].fillna(0).astype(int).astype(str))
+    firm = rows["firm"].astype("boolean").fillna(False).astype(bool)
+    zh = pd.Series("稳定 ", index=rows.index).where(firm, "不稳定 ") + frac
+    en = pd.Series("firm ", index=rows.index).where(firm, "not firm ") + frac
+    return zh.where(known, "–"), en.where(known, "–")
 
 
 def lag_summary_sentences(rows: Any, year: int) -> Any:
@@ -245,6 +283,15 @@ def lag_summary_sentences(rows: Any, year: int) -> Any:
     en = (first["pair_en"] + f": in {year}, " + first["a_en"] + " lags in " + na_s + " of " + n_s
           + " regions, " + first["b_en"] + " in " + nb_s + ", " + ns_s + " in step; highest D: "
           + top["name_en"] + " (" + d + ").")
+    if {"firm", "n_variants"} <= set(rows.columns):
+        known = rows["n_variants"].notna()
+        loose = (~rows["firm"].astype("boolean").fillna(True).astype(bool) & known)
+        n_loose = loose.groupby(rows["pair"], sort=False).sum().reindex(first.index).astype(int)
+        n_known = known.groupby(rows["pair"], sort=False).sum().reindex(first.index).astype(int)
+        has = n_known > 0
+        zh = zh.where(~has, zh + "其中" + n_loose.astype(str) + "个区域的滞后方判断在异常值处理×标准化组合间不稳定。")
+        en = en.where(~has, en + " For " + n_loose.astype(str)
+                      + " regions the lagging-side call is not firm across treatment × normalisation variants.")
     out = _frame(list(first.index), "pair_summary", zh, en)
     return out
 

@@ -49,6 +49,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "grade": ("协调等级", "Grade"),
     "type": ("发展类型", "Development type"),
     "lagging": ("滞后子系统", "Lagging subsystem"),
+    "lag_stability": ("滞后判断一致度", "Lagging call agreement"),
     "peer_mean": ("对标组均值", "Peer mean"),
     "peer_best": ("对标组最优", "Peer best"),
     "peer_rank": ("对标组排名", "Rank among peers"),
@@ -87,7 +88,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "guidance_regions": ("区域导向目录 (Excel)", "Guidance catalogue of regions (Excel)"),
     "not_available": ("暂无数据", "not available"),
     # ---- analyses of the pilots (issue 5)
-    "matching_pairs": ("四对匹配关系", "The four matching pairs"),
+    "matching_pairs": ("匹配关系", "Matching pairs"),
+    "pairs_intro": ("本评价设{n}对匹配关系：{names}。", "This evaluation has {n} matching pair(s): {names}."),
     "trajectory": ("耦合协调度演变与等级变化", "D trajectory and grade changes"),
     "grade_change": ("等级变化", "Grade change"),
     "D_change": ("D变化", "Change in D"),
@@ -240,10 +242,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "skipped_title": ("未能开展的分析及补充数据的方法", "Analyses skipped and how to supply the data"),
     "reason": ("原因", "Reason"), "missing_input": ("缺少的输入", "Missing input"),
     "how_to_supply": ("如何补充", "How to supply it"),
+    "skipped_part": ("未开展的部分", "Part skipped"),
     "score_of": ("{name}得分", "{name} score"),
     "pair_table": ("{pair}：{year}年各区域耦合协调度", "{pair}: coupling coordination by region, {year}"),
     "pair_map": ("{pair}：{year}年耦合协调度D", "{pair}: coupling coordination D, {year}"),
-    "region_pairs": ("{year}年四对匹配关系", "The four matching pairs, {year}"),
+    "region_pairs": ("{year}年各匹配关系", "Matching pairs, {year}"),
     "side_a": ("子系统A", "Subsystem A"), "side_b": ("子系统B", "Subsystem B"),
     "score_a": ("A得分", "Score A"), "score_b": ("B得分", "Score B"),
     "trajectory_table": ("耦合协调度D历年演变（括号内为等级变化）",
@@ -295,7 +298,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "industry_trends_figure": ("专利与增加值走势（{first}年 = 100）", "Patents and value added ({first} = 100)"),
     "industry_map": ("{year}年专利区位熵", "Patent location quotient, {year}"),
     "ahp_table": ("层次分析法判断与一致性", "AHP judgments and consistency"),
-    "pair_maps": ("{year}年四对匹配关系的耦合协调度D", "Coupling coordination D of the four pairs, {year}"),
+    "pair_maps": ("{year}年各匹配关系的耦合协调度D", "Coupling coordination D of the matching pairs, {year}"),
     "window": ("窗口期", "Window"),
     "duplicate_warning_head": ("指标重复计权警示：", "Double counting: "),
     "duplicate_warning_tail": ("，两者同时进入指数即同一数量计权两次，建议在指标体系中保留其一。",
@@ -534,3 +537,37 @@ def bilingual_pair(zh: str, en: str, lang: str = "zh") -> str:
     if zh == en:
         return zh
     return f"{en} / {zh}" if lang == "en" else f"{zh} / {en}"
+
+
+#: the parts of an analysis that a ``Skip`` names (``skipped.part``), for the skipped table
+SKIP_PARTS: dict[str, tuple[str, str]] = {
+    "industry": ("产业部分", "industry part"),
+    "population": ("人口部分", "population part"),
+    "regions": ("地区导向", "regional guidance"),
+    "industries": ("产业导向", "industry guidance"),
+    "invention_share": ("发明专利授权占比", "invention share of grants"),
+    "patents_per_rd": ("每亿元R&D经费发明专利授权量", "invention grants per 100m yuan R&D"),
+    "high_value_per_10k": ("每万人口高价值发明专利拥有量", "high-value invention patents per 10k people"),
+    "cagr": ("年均复合增长率", "CAGR"),
+    "elasticity": ("弹性", "elasticity"),
+    "gravity": ("重心", "centre of gravity"),
+    "share": ("增加值占GDP比重", "share of GDP"),
+}
+
+#: the analyses (steps) by name, for the skipped table
+STEP_NAMES: dict[str, tuple[str, str]] = {
+    "indicators": ("指标体系", "indicator system"), "match": ("匹配关系", "matching pairs"),
+    "industry": ("产业分析", "industry analysis"), "situation": ("静态态势", "static situation"),
+    "dynamics": ("动态分析", "dynamics"), "quality": ("总体质量", "overall quality"),
+    "intensive": ("知识产权密集型产业与区域", "IP-intensive industries and regions"),
+    "peers": ("对标比较", "peer comparison"), "guidance": ("导向目录", "guidance catalogue"),
+    "targets": ("规划目标监测", "plan targets"), "robustness": ("排名稳健性", "rank robustness"),
+    "lagging": ("滞后判断稳定性", "lagging-call stability"),
+    "landscape": ("专利导航", "patent landscape"),
+}
+
+#: what a ``Skip`` names as missing that is not a facts variable
+SKIP_MISSING: dict[str, tuple[str, str]] = {
+    "patent records": ("专利著录数据", "patent records"),
+}
+

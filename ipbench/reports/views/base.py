@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 
+from ipbench.analysis import interpretation as say
 from ipbench.reports import fmt
 from ipbench.reports.kinds import depth
 from ipbench.reports.lang import Lang
@@ -152,6 +154,28 @@ class AnalysisTables:
             cols.append(("on_track", "on_track", None))
         return self.table(t, cols, self.L("targets_table"), css_id="ipbench-targets")
 
+    def latest(self: Any, table: str) -> pd.DataFrame:
+        """Rows of ``table`` in the base year, or in its last year when it ends earlier."""
+        t = self.res[table]
+        years = sorted(t["year"].unique())
+        y = self.base_year if self.base_year in years else years[-1]
+        return t[t["year"] == y]
+
+    def quality_table(self: Any, highlight: Any = None) -> str:
+        """The regions' patent quality (``quality`` step) in the base year, best first; the
+        row of ``highlight`` (the page's region) marked."""
+        q = self.latest("quality").copy()
+        q["name"] = self.region_names(q["region_code"])
+        q = q.sort_values("quality_rank")
+        cols = [("name", "region_name", None), ("quality_rank", "quality_rank", None)]
+        cols += [(c, c, None) for c in ("invention_share", "patents_per_rd", "high_value_per_10k")
+                 if c in q]
+        cols.append(("quality_composite", "quality_composite", None))
+        year = int(q["year"].iloc[0]) if len(q) else self.base_year
+        return self.table(q, cols, self.L("quality_table").format(year=year),
+                          highlight=highlight, key="region_code" if highlight is not None else "",
+                          css_id="ipbench-quality")
+
     def robustness_table(self: Any, st: pd.DataFrame, highlight: Any = None) -> str:
         return self.table(st, [("name", "region_name", None),
                                ("composite_rank", "composite_rank", None),
@@ -229,6 +253,12 @@ class ReportView(AnalysisTables):
         """(pair key, subsystem a, subsystem b) in the params' order."""
         return [(str(m["name"]), str(m["subsystems"][0]), str(m["subsystems"][1]))
                 for m in self.p.get("matching", [])]
+
+    def pairs_intro(self) -> str:
+        """'本评价设3对匹配关系：…。' — the pairs this evaluation has, counted and named."""
+        names = [self.pair_name(k) for k, _, _ in self.pairs()]
+        return self.paragraphs([self.L("pairs_intro").format(
+            n=len(names), names=self.lg.pick("、", ", ").join(names))])
 
     def pair_name(self, pair: str) -> str:
         for key, a, b in self.pairs():
@@ -366,20 +396,65 @@ class ReportView(AnalysisTables):
     def paragraphs(self, texts: Any) -> str:
         return "".join(f"<p class='ipbench-sentence'>{escape(str(x))}</p>" for x in texts)
 
-    def skipped(self, *steps: str) -> str:
+    def skipped(self, *steps: str, partial: bool = False) -> str:
         """Why an analysis has no data: the ``skipped`` rows of ``steps`` (which input is
-        missing, how to supply it); a plain "not available" when nothing is recorded."""
+        missing, how to supply it); a plain "not available" when nothing is recorded, or
+        nothing with ``partial`` (a section that ran, listing the parts it skipped)."""
         if "skipped" in self.res and len(self.res["skipped"]):
             s = self.res["skipped"]
             s = s[s["step"].astype(str).isin(steps)]
             if len(s):
-                reason = self.lg.col(s, "reason")
-                return self.table(
-                    s.assign(reason=reason), [("step", "step", None), ("reason", "reason", None),
-                                              ("missing", "missing_input", None),
-                                              ("how", "how_to_supply", None)],
-                    self.L("skipped_title"))
-        return f"<p class='ipbench-skipped'>{escape(self.L('not_available'))}</p>"
+                return self.table(self._skipped_rows(s),
+                                  [("what", "skipped_part", None), ("reason", "reason", None),
+                                   ("missing", "missing_input", None),
+                                   ("how", "how_to_supply", None)],
+                                  self.L("skipped_title"))
+        return "" if partial else f"<p class='ipbench-skipped'>{escape(self.L('not_available'))}</p>"
+
+    def _skipped_rows(self, s: pd.DataFrame) -> pd.DataFrame:
+        """The ``skipped`` rows in the page's words: analysis and part by name, the missing
+        variables by name (their codes and the params key path only in the hint's key), and
+        the hint in the page's language."""
+        from ipbench.reports.labels import SKIP_MISSING, SKIP_PARTS, STEP_NAMES
+
+        def name(code: str) -> str:
+            code = code.strip()
+            if code in SKIP_MISSING:
+                return self.lg.pick(*SKIP_MISSING[code])
+            return self.variable_name(code)
+
+        rows = []
+        for r in s.astype(object).where(s.notna(), "").to_dict("records"):
+            codes = [c for c in str(r.get("missing", "")).split(",") if c.strip()]
+            names = self.lg.pick("、", ", ").join(name(c) for c in codes)
+            part = str(r.get("part", ""))
+            step_ = str(r["step"])
+            what = self.lg.pick(*STEP_NAMES[step_]) if step_ in STEP_NAMES else step_
+            if part:
+                what += self.lg.pick("（{}）", " ({})").format(
+                    self.lg.pick(*SKIP_PARTS[part]) if part in SKIP_PARTS else part)
+            reason = str(r.get("reason_en" if self.lg.en else "reason_zh", ""))
+            subs = {c.strip(): name(c) for c in codes}  # variables by name; the part by its name
+            if part in SKIP_PARTS and part not in subs:
+                subs[part] = self.lg.pick(*SKIP_PARTS[part])
+            for c in sorted(subs, key=len, reverse=True):
+                reason = re.sub(rf"(?<![\w.]){re.escape(c)}(?![\w])", subs[c], reason)
+            reason = reason.replace("（行业 ALL）", "（全行业）").replace("(industry ALL)", "(whole economy)")
+            key = str(r.get("key", ""))
+            if self.lg.en:
+                how = str(r.get("how", ""))
+                for c in codes:
+                    how = re.sub(rf"(?<![\w.]){re.escape(c.strip())}(?![\w])", name(c), how)
+            elif codes and "." in key:
+                how = f"在数据集的 sources.yaml 中加载{names}，或在参数 {key} 处指定另一变量"
+            elif codes:
+                how = f"在数据集的 sources.yaml 中加载{names}"
+            elif key:
+                how = f"在参数 {key} 中设置"
+            else:
+                how = str(r.get("how", ""))
+            rows.append({"what": what, "reason": reason, "missing": names, "how": how})
+        return pd.DataFrame(rows)
 
     def has(self, *tables: str) -> bool:
         return all(t in self.res and len(self.res[t]) for t in tables)
@@ -441,6 +516,14 @@ class ReportView(AnalysisTables):
         c["grade_text"] = self.lg.col(c, "grade")
         c["type_text"] = self.lg.col(c, "type")
         c["pair_name"] = c["pair"].map(self.pair_name)
+        if "lagging_stability" in self.res:  # how firm each lagging-side call is (step lagging)
+            st = self.res["lagging_stability"]
+            st = st[st["year"] == (year or self.base_year)]
+            st = st.assign(agree_n=(st["agreement"] * st["n_variants"]).round())
+            c = c.merge(st[["pair", "region_code", "agree_n", "n_variants", "firm"]],
+                        on=["pair", "region_code"], how="left")
+        zh, en = say.stability_cells(c)
+        c["stability_text"] = en if self.lg.en else zh
         order = {k: i for i, (k, _, _) in enumerate(self.pairs())}
         return c.assign(_o=c["pair"].map(order)).sort_values(["_o", "D"], ascending=[True, False])
 

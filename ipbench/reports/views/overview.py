@@ -112,7 +112,7 @@ class OverviewView(ReportView):
         c["side"] = ((c["lagging"] == c["a"]).map({True: "a", False: ""})
                      .where(c["lagging"] != c["b"], "b"))
         notes = say.lag_summary_sentences(c, self.base_year).set_index("unit")
-        parts = []
+        parts = [self.pairs_intro()]
         for key, a, b in self.pairs():
             rows = c[c["pair"] == key]
             if rows.empty:
@@ -122,7 +122,8 @@ class OverviewView(ReportView):
                     ("U1", self.L("score_of").format(name=self.subsystem_name(a)), fmt.SCORE),
                     ("U2", self.L("score_of").format(name=self.subsystem_name(b)), fmt.SCORE),
                     ("C", "C", None), ("T", "T", None), ("D", "D", None),
-                    ("grade_text", "grade", None), ("type_text", "type", None)]
+                    ("grade_text", "grade", None), ("type_text", "type", None),
+                    ("stability_text", "lag_stability", None)]
             parts.append(f"<h3 id='pair-{escape(key)}'>{escape(name)}</h3>")
             if key in notes.index:
                 parts.append(self.paragraphs([self.lg.col(notes.loc[[key]], "").iloc[0]]))
@@ -142,7 +143,7 @@ class OverviewView(ReportView):
     def situation(self) -> HTML:
         if not self.has("situation_concentration", "situation_shares"):
             return self._section("situation", self.skipped("situation"))
-        conc = self._latest("situation_concentration").copy()
+        conc = self.latest("situation_concentration").copy()
         conc["what"] = conc["indicator"].map(self._variable_label)
         conc["top_name"] = self.region_names(conc["top_unit"])
         ks = [c for c in ("cr1", "cr3", "cr5") if c in conc.columns]
@@ -152,7 +153,7 @@ class OverviewView(ReportView):
                                ("top_share", "top_share", None)],
                         self.L("concentration_table").format(year=self.base_year),
                         css_id="ipbench-concentration")
-        sh = self._latest("situation_shares").copy()
+        sh = self.latest("situation_shares").copy()
         sh["name"] = self.region_names(sh["region_code"])
         ip, ind, pop = (self._variable_label(r) for r in ("ip", "industry", "population"))
         share = self.L("share_of")
@@ -173,12 +174,6 @@ class OverviewView(ReportView):
         sk = self.res["skipped"] if "skipped" in self.res else None
         parts = self.skipped("situation") if sk is not None and (sk["step"] == "situation").any() else ""
         return self._section("situation", self.sentences("situation_sentences"), t1, t2, m, parts)
-
-    def _latest(self, table: str) -> pd.DataFrame:
-        t = self.res[table]
-        years = sorted(t["year"].unique())
-        y = self.base_year if self.base_year in years else years[-1]
-        return t[t["year"] == y]
 
     def dynamics(self) -> HTML:
         if not self.has("dynamics_cagr"):
@@ -204,6 +199,7 @@ class OverviewView(ReportView):
             parts.append(self._trajectory_counts())
         if self.has("dynamics_gravity"):
             parts.append(self.figure(self._gravity_figure(), self.L("gravity_figure")))
+        parts.append(self.skipped("dynamics", partial=True))
         return self._section("dynamics", *parts)
 
     def _trajectory_counts(self) -> str:
@@ -252,16 +248,8 @@ class OverviewView(ReportView):
     def quality(self) -> HTML:
         if not self.has("quality"):
             return self._section("quality", self.skipped("quality"))
-        q = self._latest("quality").copy()
-        q["name"] = self.region_names(q["region_code"])
-        q = q.sort_values("quality_rank")
-        cols = [("name", "region_name", None), ("quality_rank", "quality_rank", None)]
-        cols += [(c, c, None) for c in ("invention_share", "patents_per_rd", "high_value_per_10k")
-                 if c in q]
-        cols.append(("quality_composite", "quality_composite", None))
         return self._section("quality", self.sentences("quality_sentences", "", ""),
-                             self.table(q, cols, self.L("quality_table").format(year=self.base_year),
-                                        css_id="ipbench-quality"))
+                             self.quality_table(), self.skipped("quality", partial=True))
 
     def intensive(self) -> HTML:
         from ipbench.analysis.intensive import RULE

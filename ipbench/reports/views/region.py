@@ -139,12 +139,13 @@ class RegionView(ApplicantTables, ReportView):
         me = c[c["region_code"] == self.code].copy()
         me["a_name"] = me["a"].map(self.subsystem_name)
         me["b_name"] = me["b"].map(self.subsystem_name)
-        parts = [self.paragraphs(self.lg.col(self._pair_sentences(), ""))]
+        parts = [self.pairs_intro(), self.paragraphs(self.lg.col(self._pair_sentences(), ""))]
         parts.append(self.table(me, [("pair_name", "pair", None), ("a_name", "side_a", None),
                                      ("U1", "score_a", fmt.SCORE), ("b_name", "side_b", None),
                                      ("U2", "score_b", fmt.SCORE), ("C", "C", None),
                                      ("T", "T", None), ("D", "D", None),
-                                     ("grade_text", "grade", None), ("type_text", "type", None)],
+                                     ("grade_text", "grade", None), ("type_text", "type", None),
+                                     ("stability_text", "lag_stability", None)],
                                 self.L("region_pairs").format(year=self.base_year),
                                 css_id="ipbench-matching"))
         if self.has("dynamics_trajectory"):
@@ -228,23 +229,15 @@ class RegionView(ApplicantTables, ReportView):
                              ("end", "end_value", None), ("cagr", "cagr", None)],
                         self.L("cagr_table"), css_id="ipbench-cagr")
         return self._section("dynamics", self.sentences("dynamics_sentences", self.code, "growth"),
-                             self.sentences("dynamics_sentences", "", ""), t, t2)
+                             self.sentences("dynamics_sentences", "", ""), t, t2,
+                             self.skipped("dynamics", partial=True))
 
     def quality(self) -> HTML:
         if not self.has("quality"):
             return self._section("quality", self.skipped("quality"))
-        q = self.res["quality"]
-        q = q[q["year"] == self.base_year].copy()
-        q["name"] = self.region_names(q["region_code"])
-        q = q.sort_values("quality_rank")
-        cols = [("name", "region_name", None), ("quality_rank", "quality_rank", None)]
-        cols += [(c, c, None) for c in ("invention_share", "patents_per_rd", "high_value_per_10k")
-                 if c in q]
-        cols.append(("quality_composite", "quality_composite", None))
         return self._section("quality", self.sentences("quality_sentences", self.code),
-                             self.table(q, cols, self.L("quality_table").format(year=self.base_year),
-                                        highlight=self.code, key="region_code",
-                                        css_id="ipbench-quality"))
+                             self.quality_table(highlight=self.code),
+                             self.skipped("quality", partial=True))
 
     def intensive(self) -> HTML:
         from ipbench.analysis.intensive import RULE
