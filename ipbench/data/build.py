@@ -272,7 +272,8 @@ def build(project: Project | None = None, *, force: bool = False, progress: bool
                 drop_record_tables(con, sid)
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             for spec, sha in todo:
-                facts = frames[spec.id][FACT_COLUMNS]
+                facts = frames[spec.id][FACT_COLUMNS].copy(deep=False)
+                facts.attrs = {}  # the record tables travel in attrs; they are written below
                 con.register("new_facts", pa.Table.from_pandas(facts, preserve_index=False))
                 con.execute(
                     "INSERT INTO facts SELECT region_code, industry_code, CAST(year AS INTEGER), variable,"
