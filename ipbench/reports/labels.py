@@ -361,8 +361,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ls_trends_table": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
     "ls_trends_figure": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
     "ls_count_axis": ("件", "patents"),
-    "ls_count_note": ("件数为按计数口径在产业间分摊后的件数（见附录），显示取整。",
-                      "Counts under the source's counting policy (see appendix), rounded."),
+    "ls_count_note": ("件数按数据源的计数口径归入产业（分摊计数时可有小数，见附录），显示取整。",
+                      "Counts under the source's counting policy (fractional where apportioned, see appendix), rounded."),
     "ls_lag_note": ("近两年的申请尚未全部公开，末端回落可能来自公开滞后。",
                     "Applications of the last two years are not all published yet; a fall at the"
                     " end may be publication lag."),

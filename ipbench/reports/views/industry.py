@@ -57,7 +57,7 @@ class IndustryView(ReportView):
                 ("lq_va", "lq_va", None), ("share_ip", "share_ip", None),
                 ("share_va", "share_va", None), ("share_matching", "share_matching", None)]
         table = self.table(t, cols, self.L("profile_table").format(year=self.base_year),
-                           css_id="ipbench-industry")
+                           note=self.L("ls_count_note"), css_id="ipbench-industry")
         m = self.map_figure(t.set_index("region_code")["lq_ip"],
                             f"{self.name} · " + self.L("industry_map").format(year=self.base_year))
         return self._section("profile", table, m, self._distribution(), self._trends())
@@ -125,7 +125,7 @@ class IndustryView(ReportView):
                       self.table(me, [("name", "industry_name", None),
                                       *self.intensive_cols("intensive_industries")],
                                  self.L("intensive_industries_table").format(first=first, last=last),
-                                 note=self.basis_note(),
+                                 note=self.basis_note() + " " + self.L("ls_count_note"),
                                  css_id="ipbench-intensive-industry")]
         else:
             parts.append(self.skipped("intensive"))
@@ -138,7 +138,7 @@ class IndustryView(ReportView):
                                  [("name", "region_name", None),
                                   *self.intensive_cols("intensive_region_industry")],
                                  self.L("intensive_within_table").format(first=first, last=last),
-                                 note=self.L("per_industry_basis"),
+                                 note=self.L("per_industry_basis") + " " + self.L("ls_count_note"),
                                  css_id="ipbench-intensive-regions")]
         return self._section("intensive", *parts)
 

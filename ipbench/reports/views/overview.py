@@ -266,7 +266,7 @@ class OverviewView(ReportView):
             parts.append(self.table(t.sort_values("density", ascending=False),
                                     [("name", "industry_name", None), *cols],
                                     self.L("intensive_industries_table").format(first=first, last=last),
-                                    note=self.basis_note(),
+                                    note=self.basis_note() + " " + self.L("ls_count_note"),
                                     css_id="ipbench-intensive-industries"))
         else:
             parts.append(self.skipped("intensive"))

@@ -265,7 +265,8 @@ class RegionView(ApplicantTables, ReportView):
                  *self.intensive_cols("intensive_region_industry"),
                  ("density_ratio", "density_ratio", None)],
                 self.L("intensive_within_table").format(first=first, last=last),
-                note=self.L("per_industry_basis"), css_id="ipbench-intensive-industries"))
+                note=self.L("per_industry_basis") + " " + self.L("ls_count_note"),
+                css_id="ipbench-intensive-industries"))
         else:
             parts.append(self.skipped("intensive"))
         return self._section("intensive", *parts)
