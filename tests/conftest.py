@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,14 @@ def _need_shared(sub: str) -> Path:
             pytest.fail(f"CI=true but {path} is missing: CI must provide ../shared")
         pytest.skip(f"{path} not found: ../shared (published cases, reference data) is absent")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_base(tmp_path_factory) -> None:
+    """Where ``_suite.copy_project`` lays its once-per-session template (see tests/_suite.py)."""
+    import _suite
+
+    _suite.BASE[:] = [tmp_path_factory.getbasetemp()]
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +59,36 @@ def load_case(shared_cases):
         return json.loads((shared_cases / f"{case_id}.json").read_text(encoding="utf-8"))
 
     return _load
+
+
+class Headless:
+    """Debian's Chromium, headless, each launch with a throw-away profile (``.ci/run`` installs
+    it). ``argv`` is the command line for a launch of one's own (``Popen``); ``run`` launches,
+    waits and returns what the browser printed (``--dump-dom``)."""
+
+    FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run")
+
+    def __init__(self, exe: str) -> None:
+        self.exe = exe
+
+    def argv(self, profile: str | Path, *extra: str) -> list[str]:
+        return [self.exe, *self.FLAGS, f"--user-data-dir={profile}", *extra]
+
+    def run(self, url: str, *extra: str, timeout: float = 120) -> str:
+        with tempfile.TemporaryDirectory() as profile:
+            res = subprocess.run(self.argv(profile, *extra, url), capture_output=True, text=True,
+                                 timeout=timeout)
+        assert res.returncode == 0, res.stderr[-2000:]
+        return res.stdout
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Headless:
+    """Headless Chromium; skips without it, but fails under ``CI=true``."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but chromium is missing (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return Headless(exe)

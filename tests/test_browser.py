@@ -4,11 +4,7 @@ it); under CI=true a missing browser fails instead of skipping."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,42 +12,21 @@ from _suite import built_demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but chromium is missing (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium not installed (apt-get install chromium)")
-    return exe
-
-
-def browse(exe: str, url: str, *extra: str) -> str:
-    with tempfile.TemporaryDirectory() as profile:
-        res = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", *extra, url],
-                             capture_output=True, text=True, timeout=120)
-    assert res.returncode == 0, res.stderr[-2000:]
-    return res.stdout
-
 
 def test_index_to_region_report(chromium, tmp_path_factory):
     root, _ = built_demo(str(tmp_path_factory.getbasetemp()))
     index = root / "reports" / "demo" / "index.html"
-    dom = browse(chromium, index.as_uri(), "--dump-dom")
+    dom = chromium.run(index.as_uri(), "--dump-dom")
     links = re.findall(r'href="(regions/\d{6}\.html)"', dom)
     assert len(links) == 13, dom[:2000]
     region = (index.parent / links[0]).resolve()
-    page = browse(chromium, region.as_uri(), "--dump-dom")
+    page = chromium.run(region.as_uri(), "--dump-dom")
     assert re.search(r"<title>[^<]*区域报告[^<]*</title>", page)
     assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
     ranking = re.search(r'<table class="ipbench" id="ipbench-ranking">(.*?)</table>', page, re.S)
     assert ranking and ranking.group(1).count("<tr") == 14  # header + 13 regions
     shot = Path(tmp_path_factory.getbasetemp()) / "region.png"
-    browse(chromium, region.as_uri(), f"--screenshot={shot}", "--window-size=1100,2400")
+    chromium.run(region.as_uri(), f"--screenshot={shot}", "--window-size=1100,2400")
     assert shot.is_file() and shot.stat().st_size > 50_000
 
 
@@ -64,7 +39,7 @@ def test_pages_print_to_a4_pdf(chromium, tmp_path_factory):
     counts = {}
     for rel in ("overview.html", "regions/320600.html", "industries/MARINE.html"):
         target = out / rel.replace(".html", ".pdf")
-        print_pdf(chromium, root / "reports" / "demo" / rel, target)
+        print_pdf(chromium.exe, root / "reports" / "demo" / rel, target)
         data = target.read_bytes()
         assert data.startswith(b"%PDF")
         boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data))

@@ -21,23 +21,22 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--proxy-server=http://127.0.0.1:9", "--allow-file-access-from-files"]
+#: besides conftest's headless flags: a dead proxy, and file pages may read file pages
+FLAGS = ["--proxy-server=http://127.0.0.1:9", "--allow-file-access-from-files"]
 
 
 class Chromium:
     """A minimal DevTools-protocol client over ``--remote-debugging-pipe`` (fd 3 in, fd 4 out,
     messages are JSON followed by a NUL byte)."""
 
-    def __init__(self, exe: str, width: int = 1200, height: int = 900) -> None:
+    def __init__(self, headless, width: int = 1200, height: int = 900) -> None:
         self.profile = tempfile.mkdtemp(prefix="atlas-chromium-")
         to_r, self._to_w = os.pipe()
         self._from_r, from_w = os.pipe()
         # the child sees them as fd 3 (it reads) and fd 4 (it writes)
         self.proc = subprocess.Popen(
-            [exe, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
-             f"--window-size={width},{height}", "about:blank"],
+            headless.argv(self.profile, *FLAGS, "--remote-debugging-pipe",
+                          f"--window-size={width},{height}", "about:blank"),
             pass_fds=(3, 4), preexec_fn=lambda: (os.dup2(to_r, 3), os.dup2(from_w, 4)),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_r)
@@ -222,13 +221,9 @@ def exercise(browser: Chromium, page: Path, n_regions: int, other: str, shots: P
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but chromium is missing (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium not installed (apt-get install chromium)")
-    browser = Chromium(exe, 1200, 1300)
+def browser(chromium):
+    """One DevTools-driven browser for the module (conftest's ``chromium`` finds the binary)."""
+    browser = Chromium(chromium, 1200, 1300)
     yield browser
     browser.close()
 
@@ -242,7 +237,7 @@ def _report_stubs(folder: Path, codes: list[str]) -> None:
             page.write_text(f"<html><body>{c}</body></html>", encoding="utf-8")
 
 
-def test_synthetic_provincial_atlas(chromium, tmp_path):
+def test_synthetic_provincial_atlas(browser, tmp_path):
     from test_atlas import synthetic_provinces
 
     from ipbench.reports.atlas import write_atlas
@@ -251,12 +246,12 @@ def test_synthetic_provincial_atlas(chromium, tmp_path):
     page = write_atlas(res, tmp_path)
     codes = res.params["scope"]["regions"]
     _report_stubs(tmp_path, codes)
-    m = exercise(chromium, page, len(codes), "ind:invention_grants", tmp_path, "provinces")
+    m = exercise(browser, page, len(codes), "ind:invention_grants", tmp_path, "provinces")
     assert m["bytes"] <= 1_000_000
     assert not m["errors"], m["errors"]
 
 
-def test_demo_suite_atlas_from_the_index_and_a_region_report(chromium, tmp_path_factory):
+def test_demo_suite_atlas_from_the_index_and_a_region_report(browser, tmp_path_factory):
     """The runner's own atlas: linked from the index and from a region report (opening the
     atlas on that region); 13 prefectures; a click reaches the real region report."""
     import re
@@ -270,7 +265,7 @@ def test_demo_suite_atlas_from_the_index_and_a_region_report(chromium, tmp_path_
     assert "href='atlas.html'" in index
     report = (suite / "regions" / "320600.html").read_text(encoding="utf-8")
     assert re.search(r"href=['\"]\.\./atlas\.html#320600['\"]", report)
-    m = exercise(chromium, suite / "atlas.html", 13, "D:potential_capability",
+    m = exercise(browser, suite / "atlas.html", 13, "D:potential_capability",
                  tmp_path_factory.getbasetemp(), "demo")
     assert m["bytes"] <= 1_000_000 and not m["errors"], m
 
@@ -292,7 +287,7 @@ def provincial_run(tmp_path_factory):
     return run_dir
 
 
-def test_real_provincial_atlas(chromium, provincial_run, tmp_path):
+def test_real_provincial_atlas(browser, provincial_run, tmp_path):
     from ipbench.reports.atlas import write_atlas
     from ipbench.runfolder import Results
 
@@ -301,5 +296,5 @@ def test_real_provincial_atlas(chromium, provincial_run, tmp_path):
     codes = [str(c) for c in res.params["scope"]["regions"]]
     assert len(codes) == 31
     _report_stubs(tmp_path, codes)
-    m = exercise(chromium, page, 31, "D:potential_capability", tmp_path, "real-provinces")
+    m = exercise(browser, page, 31, "D:potential_capability", tmp_path, "real-provinces")
     assert m["bytes"] <= 1_000_000 and not m["errors"], m

@@ -5,11 +5,7 @@ opening the page."""
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 
 import openpyxl
 import pytest
@@ -133,26 +129,16 @@ def test_cli_publishes_beside_the_suites(project, cmp, monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_browser_opens_the_demo_comparison(project, monkeypatch):
+def test_browser_opens_the_demo_comparison(chromium, project, monkeypatch):
     """`ipbench compare params/demo.yaml params/demo_ahp.yaml`, then headless Chromium finds
     the slope chart and the rank-move table (as tests/test_browser.py drives it)."""
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but chromium is missing")
-        pytest.skip("chromium not installed (apt-get install chromium)")
     monkeypatch.chdir(project)
     res = CliRunner().invoke(app, ["compare", "params/demo.yaml", "params/demo_ahp.yaml"])
     assert res.exit_code == 0, res.output
     page = project / "reports" / "compare" / "demo__demo_ahp" / "index.html"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking"]
-    with tempfile.TemporaryDirectory() as profile:
-        dom = subprocess.run([exe, *flags, f"--user-data-dir={profile}", "--dump-dom",
-                              page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert re.search(r'<svg id="ipbench-slope"', dom.stdout)
-    assert dom.stdout.count('class="ipbench-slope-line"') == 13
-    table = re.search(r'<table class="ipbench" id="ipbench-rank-moves">(.*?)</table>', dom.stdout,
+    dom = chromium.run(page.as_uri(), "--dump-dom")
+    assert re.search(r'<svg id="ipbench-slope"', dom)
+    assert dom.count('class="ipbench-slope-line"') == 13
+    table = re.search(r'<table class="ipbench" id="ipbench-rank-moves">(.*?)</table>', dom,
                       re.S)
     assert table and table.group(1).count("<tr>") == 14
