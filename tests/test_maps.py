@@ -402,3 +402,89 @@ def test_text_from_data_is_never_mathtext(tmp_path):
                           names={"810000": "H$K", "310000": "S$H"}, title="$")
     nat.savefig(tmp_path / "dollar_national.png", dpi=60)
     assert all(not t.get_parse_math() for t in nat.axes[0].texts)
+
+
+# ------------------------------------------------------------ maps drawn once (report pages)
+
+
+def _image(png: bytes) -> np.ndarray:
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as im:
+        return np.asarray(im.convert("RGB")).astype(int)
+
+
+def _pixel_box(meta_panel: dict, code: str, pad: float = 6.0) -> tuple[int, int, int, int]:
+    """Rows and columns of the image around ``code``'s outline (the panel's data → pixel
+    transform; image rows run top-down)."""
+    m = np.asarray(meta_panel["matrix"])
+    x0, y0, x1, y1 = maps.boundary(code).bounds
+    corners = np.array([[x0, y0, 1], [x1, y1, 1]]) @ m.T
+    return corners[:, 0].min() - pad, corners[:, 0].max() + pad, corners[:, 1].min() - pad, \
+        corners[:, 1].max() + pad
+
+
+def test_map_png_draws_a_map_once_and_outlines_each_region_on_it(tmp_path, monkeypatch):
+    import json
+
+    maps._memo.clear()
+    nantong = maps.map_png(_values(), highlight="320600", cache=tmp_path, show_values=True)
+    nanjing = maps.map_png(_values(), highlight="320100", cache=tmp_path, show_values=True)
+    assert nantong[:4] == nanjing[:4] == b"\x89PNG"
+    entries = list(tmp_path.glob("*.json"))
+    assert len(entries) == 1  # one drawing for both pages
+    a, b = _image(nantong), _image(nanjing)
+    assert a.shape == b.shape == (7 * 96, int(7.5 * 96), 3)
+    # the pictures differ only around the two outlines
+    panel = json.loads(entries[0].read_text())["panels"][0]
+    height = a.shape[0]
+    rows, cols = np.nonzero(np.abs(a - b).max(axis=2) > 40)
+    assert len(rows) > 100
+    boxes = [_pixel_box(panel, c) for c in ("320600", "320100")]
+    inside = np.zeros(len(rows), dtype=bool)
+    for x0, x1, y0, y1 in boxes:
+        inside |= (cols >= x0) & (cols <= x1) & (height - rows >= y0) & (height - rows <= y1)
+    assert inside.all()
+    # the outline is the highlight colour, around Nantong in the first picture
+    dark = np.all(np.abs(a - [8, 48, 107]) < 30, axis=2)
+    x0, x1, y0, y1 = boxes[0]
+    r, c = np.nonzero(dark)
+    near = (c >= x0) & (c <= x1) & (height - r >= y0) & (height - r <= y1)
+    assert near.sum() > 50
+    # another worker (empty memo) reads the drawing from the folder instead of drawing
+    maps._memo.clear()
+    monkeypatch.setattr(maps, "_render", lambda *a, **k: pytest.fail("drawn again"))
+    again = maps.map_png(_values(), highlight="320600", cache=tmp_path, show_values=True)
+    assert np.abs(_image(again) - a).max() == 0
+
+
+def test_map_png_without_highlight_and_as_a_grid(tmp_path):
+    maps._memo.clear()
+    plain = _image(maps.map_png(_values(), cache=tmp_path))
+    other = _values() * 2
+    grid = _image(maps.map_png({"A 甲": _values(), "B 乙": other}, highlight="320600",
+                               cache=tmp_path, ncols=2, width=10, panel_height=4.2))
+    assert plain.shape == (7 * 96, int(7.5 * 96), 3)
+    assert grid.shape == (int(4.2 * 96), 10 * 96, 3)
+    assert len(list(tmp_path.glob("*.json"))) == 2  # the plain map and the grid
+    # Nantong is outlined in both panels: highlight-coloured pixels in each half
+    dark = np.all(np.abs(grid - [8, 48, 107]) < 30, axis=2)
+    half = grid.shape[1] // 2
+    assert dark[:, :half].sum() > 30 and dark[:, half:].sum() > 30
+
+
+def test_national_map_png_keeps_inset_labels_and_legend_over_the_outline(tmp_path):
+    maps._memo.clear()
+    values = pd.Series({c: float(i) for i, c in enumerate(PROVINCES_31)})
+    png = maps.map_png(values, highlight="460000", cache=tmp_path,
+                       parent_code="100000", show_values=True)
+    image = maps._memo[next(reversed(maps._memo))]
+    assert image.over is not None and len(image.panels) == 1
+    # the layer over the outline holds the inset (opaque white) at the lower right
+    over_alpha = image.over[..., 3]
+    h, w = over_alpha.shape
+    assert over_alpha[int(0.8 * h):, int(0.75 * w):].mean() > 100
+    assert over_alpha[: int(0.3 * h), : int(0.3 * w)].mean() < 40  # mostly open land/sea
+    assert _image(png).shape == (int(6.6 * 96), int(8.4 * 96), 3)
