@@ -65,12 +65,98 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_fingerprint": ("数据指纹", "Data fingerprint"),
     "workbook": ("下载比较工作簿", "Download the comparison workbook"),
     "changed_of": ("{n} / {total} 项变化", "{n} of {total} changed"),
+    "no_sub_change": ("各分项指数在各方案中相同（差异均小于0.005）：子系统内各指标的相对权重未变，"
+                      "方案间的差别只在子系统之间的权重。",
+                      "Every subindex is the same in all scenarios (differences below 0.005): the"
+                      " indicators' relative weights within each subsystem are unchanged; the"
+                      " scenarios differ only in the weights between subsystems."),
+    "made": ("生成时间", "Made"),
 }
 
 
 def t(key: str, lang: str) -> str:
     zh, en = TEXT[key]
     return en if lang == "en" else zh
+
+
+#: the settings of ``Comparison.methods`` by name
+SETTINGS: dict[str, tuple[str, str]] = {
+    "data": ("数据集", "Data set"), "years": ("年份范围", "Years"),
+    "base_year": ("基准年", "Base year"), "indicators.catalogue": ("指标体系", "Indicator catalogue"),
+    "indicators.exclude": ("排除的指标", "Indicators excluded"),
+    "treatment": ("异常值处理", "Outlier treatment"), "imputation": ("缺失值插补", "Imputation"),
+    "normalization": ("标准化", "Normalisation"), "weighting": ("赋权", "Weighting"),
+    "aggregation": ("集成", "Aggregation"),
+}
+
+#: method keys that are not in the views' table of method names
+_MORE_NAMES: dict[str, tuple[str, str]] = {
+    "none": ("不插补", "none"), "interpolate": ("线性插值", "linear interpolation"),
+    "group_mean": ("组均值", "group mean"), "group_median": ("组中位数", "group median"),
+    "knn": ("近邻插补", "k nearest neighbours"), "iterative": ("迭代插补", "iterative"),
+    "panel": ("面板整体", "whole panel"), "year": ("逐年", "year by year"),
+    "on": ("开", "on"), "off": ("关", "off"), "default": ("默认数据集", "default data set"),
+    "multiplicative": ("乘法合成", "multiplicative"), "additive": ("加法合成", "additive"),
+    "linear": ("线性合成", "linear"),
+}
+
+
+def _name(key: str, lang: str) -> str:
+    from ipbench.reports.views.base import _METHOD_NAMES
+
+    names = {**_METHOD_NAMES, **_MORE_NAMES}
+    return names[key][1 if lang == "en" else 0] if key in names else key
+
+
+def _indicator_names(cmp: Any) -> dict[str, str]:
+    """Indicator code → name over the scenarios' catalogue files (excluded ones included)."""
+    from ipbench.project import Project
+    from ipbench.yamlio import load_yaml
+
+    col = "name_en" if cmp.lang == "en" else "name_zh"
+    out: dict[str, str] = {}
+    for r in cmp.results:
+        try:
+            path = Project.find().root / str(r.params["indicators"]["catalogue"])
+            for ind in load_yaml(path).get("indicators", []):
+                out.setdefault(str(ind["code"]), str(ind.get(col) or ind.get("name_zh") or ind["code"]))
+        except Exception:  # no catalogue file here: the run's own catalogue names only
+            if "catalogue" in r:
+                c = r["catalogue"]
+                out.update({str(k): str(v) for k, v in zip(c["code"], c[col], strict=True)})
+    return out
+
+
+def _now_utc() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _setting_text(setting: str, value: str, names: dict[str, str], lang: str) -> str:
+    """One cell of the methods table: method keys by name, excluded indicators by name."""
+    import re
+
+    if setting == "indicators.exclude":
+        return value if value == "–" else "、".join(
+            names.get(c.strip(), c.strip()) for c in value.split(","))
+    if setting in ("years", "base_year", "indicators.catalogue"):
+        return value
+    return re.sub(r"[A-Za-z_]+", lambda w: w.group(0) if w.group(0) in ("AHP", "AIJ", "AIP")
+                  else _name(w.group(0), lang), value)
+
+
+def methods_table(cmp: Any) -> pd.DataFrame:
+    """``Comparison.methods`` for the page: settings and method keys by name."""
+    lang = cmp.lang
+    names = _indicator_names(cmp)
+    m = cmp.methods.copy()
+    for lab in cmp.labels:
+        m[lab] = [_setting_text(str(k), str(v), names, lang)
+                  for k, v in zip(m.index, m[lab], strict=True)]
+    m.index = [SETTINGS.get(k, (k, k))[1 if lang == "en" else 0] for k in m.index]
+    m.index.name = "setting"
+    return m
 
 
 def _table(df: pd.DataFrame, table_id: str, digits: int = 2) -> str:
@@ -226,11 +312,16 @@ def page_html(cmp: Any) -> str:
         t("data_fingerprint", lang): [str(r.manifest.get("data_fingerprint", ""))[:12]
                                       for r in cmp.results],
     })
+    from ipbench.reports.provenance import local_time
+
+    parts.append(f"<p class='ipbench-time'>{escape(t('made', lang))}"
+                 f"{'：' if lang != 'en' else ': '}"
+                 f"{escape(local_time({'created': _now_utc()}, cmp.base.params))}</p>")
     parts.append(f"<h2>{escape(t('scenarios', lang))}</h2>" + _table(prov, "ipbench-scenarios"))
     parts += [f"<p class='ipbench-sentence'>{escape(line)}</p>" for line in cmp.headline(lang)]
     parts.append(f"<p><a href='{WORKBOOK}'>{escape(t('workbook', lang))}</a></p>")
 
-    m = cmp.methods.reset_index()
+    m = methods_table(cmp).reset_index()
     m["differs"] = m["differs"].astype(bool)
     m = m.rename(columns={"setting": t("setting", lang), "differs": t("differs", lang)})
     parts.append(f"<h2>{escape(t('methods', lang))}</h2>" + _table(m, "ipbench-methods"))
@@ -247,7 +338,12 @@ def page_html(cmp: Any) -> str:
     parts.append(f"<p>{escape(t('sub_change', lang))}: {escape(cmp.labels[-1])} −"
                  f" {escape(cmp.labels[0])}; {escape(t('score_unit', lang))}:"
                  f" {escape(cmp.score_unit(cmp.results[-1]))}</p>")
-    parts.append(_table(_subindex_table(cmp), "ipbench-subindex-changes"))
+    sub = _subindex_table(cmp)
+    moved = sub.select_dtypes("number").abs().max().max() if len(sub) else 0.0
+    if pd.notna(moved) and moved < 0.005:
+        parts.append(f"<p class='ipbench-sentence'>{escape(t('no_sub_change', lang))}</p>")
+    else:
+        parts.append(_table(sub, "ipbench-subindex-changes"))
 
     grades, n, total = _grade_table(cmp)
     parts.append(f"<h2>{escape(t('grades', lang))} ({cmp.year})</h2>")
