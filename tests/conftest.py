@@ -52,6 +52,25 @@ def shared_reference() -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_tables_store(tmp_path_factory):
+    """A store of the demo's table sources (Jiangsu's cities, Nantong's counties), built once per
+    session; the 200k-record patent demo is left out (tests/test_data_demo.py builds it)."""
+    import yaml
+    from data_corpus import REPO, make_project, write_sources
+
+    from ipbench.data import Store, build
+    from ipbench.project import Project
+
+    root = tmp_path_factory.mktemp("demo_tables")
+    make_project(root, sources=[], files={})
+    shutil.copytree(REPO / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
+    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
+    write_sources(root, [s for s in doc["sources"] if s.get("layout") != "patent_records"])
+    assert build(Project(root)).warnings == []
+    return Store.open(Project(root))
+
+
+@pytest.fixture(scope="session")
 def load_case(shared_cases):
     """``load_case("entropy_weights_elsayed2017")`` → the parsed JSON case."""
 

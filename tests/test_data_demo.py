@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-import yaml
-from data_corpus import REPO, make_project, write_sources
+from data_corpus import REPO, make_project
 
 from ipbench.data import Store, build
 from ipbench.project import Project
@@ -19,16 +18,9 @@ CITIES = ["320000", *(f"32{i:02d}00" for i in range(1, 14))]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    make_project(root, sources=[], files={})
-    shutil.copytree(DEMO, root / "data" / "raw" / "demo")
-    # the table sources only (fast); the patent-record demo is built in test_demo_patent_records
-    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
-    write_sources(root, [s for s in doc["sources"] if s.get("layout") != "patent_records"])
-    result = build(Project(root))
-    assert result.warnings == []
-    return Store.open(Project(root))
+def demo(demo_tables_store):
+    """The table sources only (fast); the patent-record demo is built in test_demo_patent_records."""
+    return demo_tables_store
 
 
 @pytest.mark.slow
@@ -135,5 +127,6 @@ def test_plausible_and_differentiated(demo):
 
 def test_generator_is_seeded(tmp_path):
     subprocess.run([sys.executable, str(REPO / "scripts" / "make_demo_data.py"), "--out", str(tmp_path)], check=True)
-    for name in ("jiangsu_ip_rights_demo_gbk.csv", "jiangsu_industry_long_demo.csv"):
+    for name in ("jiangsu_ip_rights_demo_gbk.csv", "jiangsu_industry_long_demo.csv",
+                 "nantong_counties_demo.csv"):
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes()

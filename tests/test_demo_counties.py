@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 
 import pytest
-import yaml
-from data_corpus import REPO, make_project, write_sources
+from data_corpus import REPO
 
-from ipbench.data import Store, build
 from ipbench.data.regions import RegionIndex
-from ipbench.project import Project
 
 DEMO = REPO / "data" / "raw" / "demo"
 COUNTIES = {"320613": "崇川区", "320612": "通州区", "320614": "海门区", "320623": "如东县",
@@ -27,14 +23,8 @@ def _script():
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("counties")
-    make_project(root, sources=[], files={})
-    shutil.copytree(DEMO, root / "data" / "raw" / "demo")
-    doc = yaml.safe_load((REPO / "data" / "sources.yaml").read_text(encoding="utf-8"))
-    write_sources(root, [s for s in doc["sources"] if s.get("layout") != "patent_records"])
-    assert build(Project(root)).warnings == []
-    return Store.open(Project(root))
+def store(demo_tables_store):
+    return demo_tables_store
 
 
 def test_codes_are_nantongs_county_level_units():
