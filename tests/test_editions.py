@@ -153,3 +153,21 @@ def test_two_demo_editions_through_the_runner(tmp_path):
     again = run(params / "ed2024.yaml", only=["overview"], jobs=1, progress=False,
                 edition="auto")
     assert again.index == s2.index and [o.status for o in again.outcomes] == ["cached"]
+
+
+def test_run_index_keeps_the_list_of_editions(two):
+    """`ipbench run` writes the suite index with a marked editions block; each publication
+    refreshes that block (the pages listed by the run stay) and writes editions.html; times in
+    the report's time zone (+08:00 by default)."""
+    suite, _, r24, _, _ = two
+    (suite / "index.html").write_text(
+        "<h1>run index</h1>" + editions.index_block(tmp := suite.parent / "none")
+        + "<p>pages of the run</p>", encoding="utf-8")
+    assert not tmp.exists()
+    publish(suite, r24)
+    index = (suite / "index.html").read_text(encoding="utf-8")
+    assert "<p>pages of the run</p>" in index and "历次发布" in index
+    assert re.findall(r"href='(\d{4})/index.html'", index) == ["2024", "2023"]
+    listing = (suite / "editions.html").read_text(encoding="utf-8")
+    assert "基准年" in listing and "运行编号" in listing and "base_year" not in listing
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00", listing)

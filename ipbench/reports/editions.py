@@ -7,8 +7,10 @@ publishing the same run (same run id: params, data and code) reuses its edition.
 holds ``edition.json`` (what it was made from), a snapshot of the tables the next edition is
 compared with (``.snapshot/*.parquet``), and ``changes.html``: data added (years, sources),
 rank moves, IP-intensive industries gained or lost, target progress and grade changes of the
-matching pairs since the previous edition. ``reports/<suite>/index.html`` lists the editions,
-newest first.
+matching pairs since the previous edition. ``reports/<suite>/editions.html`` lists the
+editions, newest first, and the suite's index (``reports/<suite>/index.html``, written by
+``ipbench run``) carries the same list in a marked block that each publication refreshes; where
+there is no run index yet, the list is the index.
 """
 
 from __future__ import annotations
@@ -33,16 +35,25 @@ EDITION_FILE = "edition.json"
 SNAPSHOT = ".snapshot"
 CHANGES = "changes.html"
 INDEX = "index.html"
+EDITIONS_PAGE = "editions.html"
+#: the marked block of the suite index that lists the editions
+BLOCK = re.compile(r"<!--ipbench:editions-->.*?<!--/ipbench:editions-->", re.S)
+#: marks the page that is only the list of editions
+PAGE_MARK = "<!--ipbench:editions-page-->"
 SNAPSHOT_TABLES = ("composite", "coupling", "intensive_industries", "targets", "regions",
                    "industries")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_RESERVED = {"regions", "industries", "logs", "compare", "index.html"}
+_RESERVED = {"regions", "industries", "landscape", "logs", "compare", "index.html",
+             "editions.html"}
 
 TEXT: dict[str, tuple[str, str]] = {
     "editions": ("历次发布", "Editions"),
     "edition": ("版次", "Edition"),
     "vintage": ("数据截至", "Data through"),
     "published": ("发布时间", "Published"),
+    "base_year": ("基准年", "Base year"),
+    "run_id": ("运行编号", "Run id"),
+    "all_editions": ("全部版次", "All editions"),
     "reports": ("报告目录", "Reports"),
     "changes": ("与上一版相比的变化", "Changes since the previous edition"),
     "first": ("这是第一版，没有可比较的上一版。", "This is the first edition; there is no previous"
@@ -189,8 +200,8 @@ def publish(suite_root: Path, edition_dir: Path, run_dir: Path) -> Path:
         "base_year": params.get("scope", {}).get("base_year"),
         "lang": params.get("lang", "zh"),
         "demo": bool(manifest.get("demo", False)),
-        "created": old.get("created") or dt.datetime.now().astimezone().isoformat(
-            timespec="seconds"),
+        "created": old.get("created") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "timezone": params.get("timezone"),
     }
     snapshot(edition_dir, run_dir)
     write_atomic(info_file, json.dumps(info, ensure_ascii=False, indent=1))
@@ -201,8 +212,38 @@ def publish(suite_root: Path, edition_dir: Path, run_dir: Path) -> Path:
     page = edition_dir / CHANGES
     write_atomic(page, changes_page(info, prev, _snap(edition_dir),
                                     _snap(suite_root / prev["edition"]) if prev else {}))
-    write_atomic(suite_root / INDEX, suite_index(editions))
+    write_atomic(suite_root / EDITIONS_PAGE, suite_index(editions))
+    index = suite_root / INDEX
+    html = index.read_text(encoding="utf-8") if index.is_file() else PAGE_MARK
+    if PAGE_MARK in html:  # no run index (yet): the list of editions is the suite's index
+        write_atomic(index, suite_index(editions))
+    elif BLOCK.search(html):  # the run's index: refresh its list of editions
+        write_atomic(index, BLOCK.sub(lambda _: index_block(suite_root), html, count=1))
     return page
+
+
+def _published(e: dict[str, Any]) -> str:
+    """When an edition was published, in its report's time zone (+08:00 by default)."""
+    from ipbench.reports.provenance import local_time
+
+    return local_time({"created": e.get("created", "")}, {"timezone": e.get("timezone")})
+
+
+def index_block(suite_root: Path) -> str:
+    """The editions as a marked block of the suite index (empty markers when there are none)."""
+    editions = list_editions(suite_root)
+    if not editions:
+        return "<!--ipbench:editions--><!--/ipbench:editions-->"
+    lang = editions[-1].get("lang", "zh")
+    items = "".join(
+        f"<li><a href='{escape(e['edition'])}/{INDEX}'>{escape(e['edition'])}</a>"
+        f" <small>({escape(t('vintage', lang))} {escape(str(e.get('vintage')))} ·"
+        f" {escape(t('published', lang))} {escape(_published(e))})</small> ·"
+        f" <a href='{escape(e['edition'])}/{CHANGES}'>{escape(t('changes', lang))}</a></li>"
+        for e in reversed(editions))
+    return (f"<!--ipbench:editions--><h2>{escape(t('editions', lang))}</h2><ul>{items}</ul>"
+            f"<p><a href='{EDITIONS_PAGE}'>{escape(t('all_editions', lang))}</a></p>"
+            "<!--/ipbench:editions-->")
 
 
 # ------------------------------------------------------------------------------ pages
@@ -237,14 +278,14 @@ def suite_index(editions: list[dict[str, Any]]) -> str:
         name = escape(e["edition"])
         rows.append(
             f"<tr><td><a href='{name}/{INDEX}'>{name}</a></td><td>{escape(str(e.get('vintage')))}"
-            f"</td><td>{escape(str(e.get('base_year')))}</td><td>{escape(e.get('created', ''))}"
+            f"</td><td>{escape(str(e.get('base_year')))}</td><td>{escape(_published(e))}"
             f"</td><td><a href='{name}/{CHANGES}'>{escape(t('changes', lang))}</a></td>"
             f"<td><code>{escape(e.get('run_id', ''))}</code></td></tr>")
     head = (f"<tr><th>{escape(t('edition', lang))}</th><th>{escape(t('vintage', lang))}</th>"
-            f"<th>base_year</th><th>{escape(t('published', lang))}</th>"
-            f"<th>{escape(t('changes', lang))}</th><th>run id</th></tr>")
+            f"<th>{escape(t('base_year', lang))}</th><th>{escape(t('published', lang))}</th>"
+            f"<th>{escape(t('changes', lang))}</th><th>{escape(t('run_id', lang))}</th></tr>")
     title = f"{latest.get('title', '')} · {t('editions', lang)}"
-    body = (f"<h1>{escape(title)}</h1>"
+    body = (f"{PAGE_MARK}<h1>{escape(title)}</h1>"
             + (demo_banner_html() if any(e.get("demo") for e in editions) else "")
             + f"<table class='ipbench' id='ipbench-editions'>{head}{''.join(rows)}</table>")
     return _page(title, body, lang)

@@ -55,10 +55,12 @@ def error_page(title: str, message: str, log_file: str, manifest: dict[str, Any]
 
 def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
                downloads: list[tuple[str, str]], params_yaml: str,
-               atlas: str | None = None, region_names: dict[str, str] | None = None) -> str:
+               atlas: str | None = None, region_names: dict[str, str] | None = None,
+               editions: str = "") -> str:
     """The index: every report linked (with status), the interactive atlas (``atlas``: its
-    href), the workbooks to download as ``(href, label key)`` pairs, the evaluation's
-    parameters."""
+    href), the suite's published editions (``editions``: the marked block of
+    :func:`ipbench.reports.editions.index_block`), the workbooks to download as
+    ``(href, label key)`` pairs, the evaluation's parameters."""
     from ipbench.reports.views.base import _method_name
 
     p = manifest.get("params", {})
@@ -72,6 +74,7 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
         from ipbench.reports.atlas import atlas_link_html
 
         parts.append(atlas_link_html(atlas, lang))
+    parts.append(editions)
     facts = [
         ("regions", len(scope.get("regions", []))),
         ("industries", len([i for i in scope.get("industries", []) if i != "ALL"])),
