@@ -893,13 +893,13 @@ class _Image:
         rows = np.flatnonzero(outline[..., 3].any(axis=1)) if outline is not None else []
         if not len(rows):
             if self._plain is None:
-                self._plain = _encode(self._flat)
+                self._plain = palette_png(self._flat)
             return self._plain
         cols = np.flatnonzero(outline[..., 3].any(axis=0))
         box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
         out = self._flat.copy()  # only the outline's box changes
         out[box] = _composite(self.under[box], outline[box], self.over[box])
-        return _encode(out)
+        return palette_png(out)
 
     def _outline(self, marked: list[str]) -> np.ndarray:
         """The outline of ``marked`` alone, drawn as :func:`_outline` draws it on a map."""
@@ -935,7 +935,7 @@ def _composite(under: np.ndarray, *layers: np.ndarray | None) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-def _encode(rgb: np.ndarray) -> bytes:
+def palette_png(rgb: np.ndarray) -> bytes:
     """PNG of a map: a 256-colour palette (flat fills, a colour ramp and anti-aliased
     edges need no more; a third of the bytes of true colour, and as fast to write)."""
     from PIL import Image

@@ -11,7 +11,6 @@ sentences from the analysis steps' ``*_sentences`` tables or
 from __future__ import annotations
 
 import base64
-import io
 import re
 from collections.abc import Sequence
 from html import escape
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 
 from ipbench.analysis import interpretation as say
@@ -78,6 +78,27 @@ def new_figure(width: float = 8.0, height: float = 4.0) -> Any:
 
     use_cjk_font()
     return Figure(figsize=(width, height), dpi=96, layout="constrained")
+
+
+def figure_png(fig: Any, dpi: float = FIGURE_DPI) -> bytes:
+    """A chart as a 256-colour PNG (the maps' encoding: a third of the bytes).
+
+    An axis without a label gets a fixed label position: matplotlib otherwise measures every
+    tick label of the axis and its siblings to place the empty label, at each layout pass
+    and draw (a quarter of a three-panel chart's time); the picture is the same pixel for
+    pixel."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ipbench.maps import palette_png
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)
+    canvas = FigureCanvasAgg(fig)  # the figure is drawn once, here, and then closed
+    fig.set_dpi(dpi)
+    canvas.draw()
+    return palette_png(np.asarray(canvas.buffer_rgba())[..., :3])
 
 
 class AnalysisTables:
@@ -369,10 +390,9 @@ class ReportView(AnalysisTables):
 
         for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
             t.set_parse_math(False)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI)
+        png = figure_png(fig)
         plt.close(fig)
-        return self.image(buf.getvalue(), title, note)
+        return self.image(png, title, note)
 
     def image(self, png: bytes, title: str, note: str = "") -> str:
         """Numbered figure of a PNG already drawn (maps: :func:`ipbench.maps.map_png`)."""
