@@ -8,7 +8,8 @@
 3. Skip reports whose cache key (params hash, data fingerprint, notebook hash, renderer hash,
    ipbench version) is unchanged and whose HTML exists, unless ``force``.
 4. Execute the rest with papermill in ``jobs`` worker processes, each with ONE warm kernel and
-   ONE HTML exporter; write each page to a temp file and rename it into place only on success.
+   ONE HTML exporter (started while the evaluation runs, when it has to run); write each page
+   to a temp file and rename it into place only on success.
    A failure writes ``<code>.error.html`` (message only) and ``logs/<kind>-<code>.log`` (the
    traceback); the previous good page stays byte-identical.
 5. Write the results workbook and the index; return a :class:`Summary`.
@@ -207,7 +208,9 @@ def _short_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _worker(jobs: Any, results: Any, cwd: str, out_root: str, manifest: dict[str, Any]) -> None:
+def _worker(jobs: Any, results: Any, cwd: str) -> None:
+    """A report worker: ONE warm kernel and ONE exporter for every page it is given; items
+    are ``(job, out_root, manifest)``, None ends it."""
     from ipbench.reports.engine import WarmKernel
     from ipbench.reports.export import make_exporter
 
@@ -215,25 +218,76 @@ def _worker(jobs: Any, results: Any, cwd: str, out_root: str, manifest: dict[str
     exporter = make_exporter()
     try:
         while True:
-            job = jobs.get()
-            if job is None:
+            item = jobs.get()
+            if item is None:
                 break
+            job, out_root, manifest = item
             results.put(build_one(job, exporter, Path(out_root), manifest))
     finally:
         kernel.shutdown()
 
 
+class Workers:
+    """Report worker processes, started before they have work: each spawns its kernel and
+    imports pandas, matplotlib and ipbench while the evaluation runs in this process (on a
+    2-core machine the evaluation leaves a core free), so pages start as soon as the run
+    folder is there."""
+
+    def __init__(self, n: int, cwd: Path) -> None:
+        ctx = mp.get_context("spawn")
+        self.jobs, self.results = ctx.Queue(), ctx.Queue()
+        self.procs = [ctx.Process(target=_worker, args=(self.jobs, self.results, str(cwd)))
+                      for _ in range(n)]
+        for p in self.procs:
+            p.start()
+        self._closed = False
+
+    def run(self, jobs_to_run: list[Job], out_root: Path, manifest: dict[str, Any],
+            bar: Any) -> list[Outcome]:
+        for job in jobs_to_run:
+            self.jobs.put((job, str(out_root), manifest))
+        outcomes: list[Outcome] = []
+        while len(outcomes) < len(jobs_to_run):
+            try:
+                outcomes.append(self.results.get(timeout=5))
+                bar.update()
+            except Exception:  # queue.Empty: check that workers are alive
+                if not any(p.is_alive() for p in self.procs):
+                    done = {(o.kind, o.code) for o in outcomes}
+                    for job in jobs_to_run:
+                        if (job.kind, job.code) not in done:
+                            outcomes.append(Outcome(job.kind, job.code, "failed", 0.0,
+                                                    "worker process died"))
+                    break
+        return outcomes
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self.procs:
+            self.jobs.put(None)
+        for p in self.procs:
+            p.join(timeout=30)
+            if p.is_alive():  # stuck (e.g. a kernel that will not stop): end it
+                p.terminate()
+                p.join(timeout=5)
+
+
 def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
-            manifest: dict[str, Any], progress: bool = True) -> list[Outcome]:
+            manifest: dict[str, Any], progress: bool = True,
+            workers: Workers | None = None) -> list[Outcome]:
+    """Build the pages of ``jobs_to_run``: in ``workers`` (started already) or ``n_workers``
+    new worker processes, or in this process with one kernel when one worker is enough."""
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs_to_run), desc="reports", unit="report", disable=not progress)
-    outcomes: list[Outcome] = []
     try:
-        if n_workers <= 1 or len(jobs_to_run) <= 1:
+        if workers is None and (n_workers <= 1 or len(jobs_to_run) <= 1):
             from ipbench.reports.engine import WarmKernel
             from ipbench.reports.export import make_exporter
 
+            outcomes: list[Outcome] = []
             kernel = WarmKernel(cwd)
             exporter = make_exporter()
             try:
@@ -243,31 +297,13 @@ def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
             finally:
                 kernel.shutdown()
             return outcomes
-        ctx = mp.get_context("spawn")
-        qjobs, qres = ctx.Queue(), ctx.Queue()
-        for job in jobs_to_run:
-            qjobs.put(job)
-        for _ in range(n_workers):
-            qjobs.put(None)
-        procs = [ctx.Process(target=_worker, args=(qjobs, qres, str(cwd), str(out_root), manifest))
-                 for _ in range(n_workers)]
-        for p in procs:
-            p.start()
-        while len(outcomes) < len(jobs_to_run):
-            try:
-                outcomes.append(qres.get(timeout=5))
-                bar.update()
-            except Exception:  # queue.Empty: check that workers are alive
-                if not any(p.is_alive() for p in procs):
-                    done = {(o.kind, o.code) for o in outcomes}
-                    for job in jobs_to_run:
-                        if (job.kind, job.code) not in done:
-                            outcomes.append(Outcome(job.kind, job.code, "failed", 0.0,
-                                                    "worker process died"))
-                    break
-        for p in procs:
-            p.join(timeout=30)
-        return outcomes
+        own = workers is None
+        pool = workers or Workers(n_workers, cwd)
+        try:
+            return pool.run(jobs_to_run, out_root, manifest, bar)
+        finally:
+            if own:
+                pool.close()
     finally:
         bar.close()
 
@@ -281,10 +317,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     """Run the evaluation once and build its reports; see the module docstring. With
     ``edition`` ("auto" or a name) the suite is kept as an edition (``reports.editions``)."""
     from ipbench.evaluation import Evaluation
-    from ipbench.params import dump_yaml
     from ipbench.project import Project
-    from ipbench.reports.pages import index_page, write_atomic
-    from ipbench.runfolder import Results
+    from ipbench.runfolder import is_complete
 
     t0 = time.perf_counter()
     params_file = Path(params_file)
@@ -297,6 +331,24 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
         ev.source = str(params_file)
     if ev.data is None:
         ev.data = _store(project)
+    workers = None
+    if jobs != 1 and (force or not is_complete(ev.run_dir)):
+        # the evaluation must run, so pages will be built: start their workers meanwhile
+        workers = Workers(max(1, min(jobs or os.cpu_count() or 1, 8)), project.root)
+    try:
+        return _run(ev, project, params_file, only, jobs, force, progress, edition, workers, t0)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _run(ev: Any, project: Any, params_file: Path, only: list[str] | None, jobs: int | None,
+         force: bool, progress: bool, edition: str | None, workers: Workers | None,
+         t0: float) -> Summary:
+    from ipbench.params import dump_yaml
+    from ipbench.reports.pages import index_page, write_atomic
+    from ipbench.runfolder import Results
+
     run_dir, computed = ev.ensure_run(force=force)
     res = Results.read(run_dir, tables=["regions", "industries"])
     manifest = res.manifest
@@ -327,7 +379,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
             todo.append(job)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(todo), 8))
     if todo:
-        outcomes += execute(todo, n_workers, project.root, out_root, manifest, progress)
+        outcomes += execute(todo, n_workers, project.root, out_root, manifest, progress,
+                            workers)
     workbook = out_root / f"{ev.params.name}_results.xlsx"
     wb_key = out_root / ".cache" / "workbook.json"
     if force or not workbook.is_file() or not wb_key.is_file() or json.loads(
@@ -349,8 +402,11 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
         (name, key) for key, name in GUIDANCE_FILES.items() if (out_root / name).is_file()]
     region_names = dict(zip(res["regions"]["region_code"].astype(str),
                             _names(res["regions"], ev.params.lang), strict=True))
+    from ipbench.reports.editions import index_block as editions_block
+
     write_atomic(index, index_page(manifest, entries, downloads, dump_yaml(manifest["params"]),
-                                   atlas=atlas_href, region_names=region_names))
+                                   atlas=atlas_href, region_names=region_names,
+                                   editions=editions_block(out_root)))
     order = {(j.kind, j.code): i for i, j in enumerate(all_jobs)}
     outcomes.sort(key=lambda o: order[(o.kind, o.code)])
     if atlas_error:
