@@ -177,6 +177,11 @@ def test_ranks_follow_direction_and_share_ties():
     comp = variables["composite"]
     table = res.tables["composite"]
     assert comp["r"][1] == table[table["year"] == 2021]["rank"].tolist()
+    # definitions name the methods, never their params keys (issue 10's reading standard)
+    assert comp["def"][0] == "加权合成（极差标准化 · 熵值法 · 加权算术平均），标准化尺度 0–100"
+    assert "entropy method" in comp["def"][1]
+    for v in variables.values():
+        assert not any(k in v["def"][0] for k in ("minmax", "entropy", "arithmetic")), v["key"]
 
 
 def test_grade_carries_band_names_and_ranks_by_d():

@@ -231,10 +231,15 @@ def _names(res: Any, codes: list[str]) -> dict[str, list[str]]:
     return {"zh": zh, "en": en}
 
 
-def _method(p: dict[str, Any]) -> str:
+def _method(p: dict[str, Any], lang: str = "zh") -> str:
+    """Normalisation · weighting · aggregation by name (e.g. 极差标准化 · 熵值法 · 加权算术平均)."""
+    from ipbench.reports.views.base import _method_name
+
     n, w, a = p.get("normalization", {}), p.get("weighting", {}), p.get("aggregation", {})
-    ahp = " + AHP" if w.get("ahp") else ""
-    return f"{n.get('method')} · {w.get('method')}{ahp} · {a.get('method')}"
+    ahp = " + " + _method_name("ahp", lang) if w.get("ahp") else ""
+    return (f"{_method_name(str(n.get('method')), lang)} · "
+            f"{_method_name(str(w.get('method')), lang)}{ahp} · "
+            f"{_method_name(str(a.get('method')), lang)}")
 
 
 def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[str, Any]]:
@@ -247,7 +252,7 @@ def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[s
     scale = p.get("normalization", {}).get("scale")
     unit = TEXT["index_unit"]
     out: list[dict[str, Any]] = []
-    method = _method(p)
+    method, method_en = _method(p), _method(p, "en")
     if "composite" in res:
         comp = res["composite"].astype({"region_code": str})
         rank = (comp.pivot_table(index="year", columns="region_code", values="rank",
@@ -256,8 +261,8 @@ def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[s
         out.append({"key": "composite", "group": "composite", "zh": zh, "en": en,
                     "unit": list(unit), "dir": 1,
                     "def": [f"加权合成（{method}），标准化尺度 0–{scale:g}" if scale else method,
-                            f"weighted aggregate ({method}), normalised scale 0–{scale:g}"
-                            if scale else method],
+                            f"weighted aggregate ({method_en}), normalised scale 0–{scale:g}"
+                            if scale else method_en],
                     **_series(comp, "score", years, codes, rank)})
     cat = res["catalogue"] if "catalogue" in res else pd.DataFrame()
     sub_names = {}
@@ -271,7 +276,7 @@ def atlas_variables(res: Any, years: list[int], codes: list[str]) -> list[dict[s
             out.append({"key": f"sub:{col}", "group": "subindices", "zh": zh, "en": en,
                         "unit": list(unit), "dir": 1,
                         "def": [f"子系统内指标的加权合成（{method}）",
-                                f"weighted aggregate of the subsystem's indicators ({method})"],
+                                f"weighted aggregate of the subsystem's indicators ({method_en})"],
                         **_series(sub, col, years, codes)})
     if "indicators" in res and not cat.empty:
         ind = res["indicators"]
