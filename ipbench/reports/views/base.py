@@ -147,13 +147,17 @@ class AnalysisTables:
     def by_row(self: Any, values: pd.Series, codes: pd.Series, facts: bool = False) -> pd.Series:
         """Values of different indicators (or, with ``facts``, facts variables in their base
         units) in one column, each formatted by its own unit."""
-        out = pd.Series(fmt.MISSING, index=values.index, dtype=object)
-        for code in codes.unique():
-            m = codes == code
+        keys = codes.astype(str).to_numpy(dtype=object)
+        groups: dict[fmt.Format, np.ndarray] = {}
+        for code in dict.fromkeys(keys):  # one format per code, rows formatted per format
+            m = keys == code
             f = (fmt.PERCENT if code == "intensive_va_share_gdp"
                  else self.variable_format(code, values[m], facts))
-            out[m] = fmt.format_values(values[m], f, self.lang) + (
-                f" {f.unit(self.lang)}" if f.unit(self.lang) else "")
+            groups[f] = groups[f] | m if f in groups else m
+        out = pd.Series(fmt.MISSING, index=values.index, dtype=object)
+        for f, m in groups.items():
+            unit = f.unit(self.lang)
+            out[m] = fmt.format_values(values[m], f, self.lang) + (f" {unit}" if unit else "")
         return out
 
     def targets_table(self: Any, t: pd.DataFrame) -> str:
