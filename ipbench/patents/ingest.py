@@ -264,8 +264,9 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
     """``app_cells`` (distinct applicant and type cells → ``app_set``), ``app_sets`` (primary
-    type, number of applicants, 产学研) and ``app_names`` (each named applicant with its type),
-    classified in SQL by :func:`ipbench.patents.applicants.type_sql`."""
+    type, number of applicants, 产学研), ``app_names`` (each named applicant with its type and
+    ``name_id``) and ``applicant_names`` (``name_id`` → distinct applicant and type), classified
+    in SQL by :func:`ipbench.patents.applicants.type_sql`."""
     sep = APPLICANT_SEPARATOR  # not commas: "SAMSUNG ELECTRONICS CO., LTD." is one name
 
     def split(e: str) -> str:
@@ -277,7 +278,7 @@ def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> 
                 " SELECT app_h AS app_set, applicant, applicant_type FROM _app_cells")
     kind = type_sql("name", "tcell", mapping.applicant_type_values)
     con.execute(f"""
-    CREATE OR REPLACE TABLE app_names AS
+    CREATE OR REPLACE TEMP TABLE _named AS
     SELECT app_set, i, name AS applicant, {kind} AS applicant_type FROM (
       SELECT app_set, name, i, CASE WHEN len(types) = len(names) THEN types[i]
                                     WHEN len(types) = 1 THEN types[1] END AS tcell
@@ -285,6 +286,14 @@ def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> 
                    unnest(generate_series(1, len(names))) AS i
             FROM (SELECT app_set, {split('applicant')} AS names, {split('applicant_type')} AS types
                   FROM app_cells)))""")
+    con.execute("""
+    CREATE OR REPLACE TABLE applicant_names AS
+    SELECT CAST(row_number() OVER () AS BIGINT) AS name_id, applicant, applicant_type
+    FROM (SELECT DISTINCT applicant, applicant_type FROM _named)""")
+    con.execute("""
+    CREATE OR REPLACE TABLE app_names AS
+    SELECT a.app_set, a.i, a.applicant, a.applicant_type, n.name_id FROM _named a
+    JOIN applicant_names n ON n.applicant = a.applicant AND n.applicant_type IS NOT DISTINCT FROM a.applicant_type""")
     con.execute("""
     CREATE OR REPLACE TABLE app_sets AS
     SELECT app_set, arg_min(applicant_type, i) AS primary_type, CAST(count(*) AS BIGINT) AS n_applicants,
@@ -308,7 +317,7 @@ def _complete(facts: pd.DataFrame, years: Sequence[int], variables: Sequence[str
     return s.reindex(grid, fill_value=0.0).reset_index()
 
 
-NARROW = ("patents", "ipc_codes", "ipc_sets", "events", "lookup", "app_sets", "app_names")
+NARROW = ("patents", "ipc_codes", "ipc_sets", "events", "lookup", "app_sets", "app_names", "applicant_names")
 
 
 def _exprs(t: dict, policy: str, years: list[int]) -> tuple:
@@ -320,8 +329,8 @@ def _exprs(t: dict, policy: str, years: list[int]) -> tuple:
                                 ipc_sets=sets)
     weights = industry_weights(sets.rename(app_key="ipc_key"), t["ipc_codes"].rename(app_key="ipc_key"),
                                t["lookup"], policy, with_all=False).rename(ipc_key="app_key")
-    land = landscape_exprs(t["patents"], t["app_sets"], t["app_names"].select("app_set", "applicant",
-                                                                               "applicant_type"), weights)
+    land = landscape_exprs(t["patents"], t["app_sets"], t["app_names"].select("app_set", "name_id"),
+                           t["applicant_names"], weights)
     return compact, events, land
 
 

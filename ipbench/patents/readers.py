@@ -27,7 +27,7 @@ import pandas as pd
 
 from ipbench.errors import DataError
 from ipbench.patents.mappings import FIELDS, ColumnMapping
-from ipbench.patents.records import RECORD_COLUMNS, RECORDS, create_records_table, stage_select
+from ipbench.patents.records import RECORD_COLUMNS, RECORDS, create_records_table, known_statuses, stage_select
 
 RAW_FILES = "raw_files"  # file_no, name, row_offset: spreadsheet row = rowid - row_offset
 _BLOCK = 1 << 20
@@ -189,7 +189,8 @@ def _read_csv(con, path: Path, mapping: ColumnMapping, tmpdir: Path, file_no: in
                f" FROM read_csv('{_sql_str(src)}', header=true, all_varchar=true, strict_mode=false,"
                f" null_padding=true{_read_opts(skip, delim if width > 1 else None)})")
     try:
-        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
+        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)})"
+                    f" {stage_select(mapping, src_sql, known_statuses(con))}")
         con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, ?)", [file_no, path.name, int(start) - 2 - skip])
     except duckdb.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=path.name) from exc
@@ -218,7 +219,8 @@ def _read_xlsx(con, path: Path, mapping: ColumnMapping, file_no: int) -> FileRea
     try:
         src_sql = (f"SELECT {_select_list(present)}, {int(file_no)} AS _file_no,"
                    f" CAST(row_number() OVER () + {int(header_row)} AS BIGINT) AS _row FROM _xlsx_frame")
-        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)}) {stage_select(mapping, src_sql)}")
+        con.execute(f"INSERT INTO {RECORDS} ({', '.join(RECORD_COLUMNS)})"
+                    f" {stage_select(mapping, src_sql, known_statuses(con))}")
         con.execute(f"INSERT INTO {RAW_FILES} VALUES (?, ?, 0)", [file_no, path.name])
     finally:
         con.unregister("_xlsx_frame")

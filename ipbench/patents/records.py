@@ -59,6 +59,14 @@ STATUS_CLASSES = {"in_force": "有效 / in force", "pending": "审中 / pending"
                   "lapsed": "失效 / lapsed", "other": "其他 / other"}
 PENDING_PATTERN = "审中|实质审查|实审|公开|受理|pending|examination"
 IN_FORCE_PATTERN = "有效|授权|维持|部分无效|active|granted|in force|alive"
+#: Legal-status texts frequent in CNIPA, incoPat and Patsnap exports (简单法律状态, 当前法律状态):
+#: classified once per read by the patterns (:func:`known_statuses`), then matched literally.
+COMMON_STATUSES = (
+    "有效", "失效", "审中", "授权", "实质审查", "公开", "驳回", "撤回", "视为撤回", "放弃", "视为放弃",
+    "避重放弃", "届满", "期限届满", "未缴年费", "权利终止", "专利权终止", "部分无效", "全部无效", "无效",
+    "有效专利", "失效专利", "审查中", "在审", "公开-实审", "授权-有效", "PCT-有效期内", "PCT-有效期满",
+    "Active", "Inactive", "Pending", "Granted", "Expired", "Lapsed",
+)
 #: Locarno (design) classes written where an IPC is expected: ``12-08``, ``LOC(13)Cl.12-08``
 LOCARNO_PATTERN = r"^(LOC\([0-9]+\)CL\.)?[0-9]{2}-[0-9]{2}$"
 #: 8-digit (pre-2003) keys are stored as KEY8_OFFSET + number, 12-digit keys as the number.
@@ -176,14 +184,15 @@ def create_records_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {RECORDS} ({cols})")
 
 
-def stage_select(mapping: ColumnMapping, source: str) -> str:
+def stage_select(mapping: ColumnMapping, source: str, statuses: dict[str, str] | None = None) -> str:
     """``SELECT`` of :data:`RECORD_COLUMNS` parsing ``source`` — a relation with the canonical
     fields (VARCHAR; those of ``readers.TRIMMED`` trimmed with '' as NULL, the others raw and
     trimmed here where needed), ``_file_no`` and ``_row`` — in one pass.
 
     Projections only (no join, no ``IN`` list, which DuckDB may plan as a join): the row order
-    of a parallel CSV scan is kept, and row numbers are derived from it."""
-    types = " ".join(f"WHEN '{_q(k)}' THEN '{v}'" for k, v in mapping.patent_type_values.items())
+    of a parallel CSV scan is kept, and row numbers are derived from it. ``statuses``: legal-status
+    texts with their class (:func:`known_statuses`), matched literally before the patterns."""
+    ptype = _patent_type(mapping.patent_type_values)
     kinds = "".join(GRANT_KINDS)
     digit = ("CASE CAST(({k} // {d}) % 10 AS INTEGER) WHEN 1 THEN 'invention' WHEN 8 THEN 'invention'"
              " WHEN 2 THEN 'utility' WHEN 9 THEN 'utility' WHEN 3 THEN 'design' END")
@@ -204,11 +213,8 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
         source = f"SELECT * REPLACE ({repl}) FROM ({source})"
     parts = ", ".join(f"NULLIF(trim({f}), '')" for f in ("addr_province", "addr_city", "addr_county"))
     address = f"coalesce(address, NULLIF(concat_ws('', {parts}), ''))"
-    status = (f"CASE WHEN legal_status IS NULL OR trim(legal_status) = '' THEN NULL"
-              f" WHEN regexp_matches(legal_status, '{LAPSED_PATTERN}') THEN 'lapsed'"
-              f" WHEN regexp_matches(lower(legal_status), '{PENDING_PATTERN}') THEN 'pending'"
-              f" WHEN regexp_matches(lower(legal_status), '{IN_FORCE_PATTERN}') THEN 'in_force'"
-              " ELSE 'other' END")
+    known = " ".join(f"WHEN '{_q(k)}' THEN '{v}'" for k, v in (statuses or {}).items() if v)
+    status = f"CASE legal_status {known} ELSE {status_sql('legal_status')} END" if known else status_sql("legal_status")
     keys = ", ".join(f"{key_sql(k)} AS {k}" for k in CELL_KEYS)
     return f"""
     SELECT *, {keys} FROM (
@@ -217,17 +223,45 @@ def stage_select(mapping: ColumnMapping, source: str) -> str:
       coalesce(grant_d0, CASE WHEN regexp_matches(pub_no, '[{kinds}][0-9]?$') THEN pub_d END) AS grant_d,
       lapse_d, {bad['filing_date']} AS filing_bad, {bad['pub_date']} AS pub_bad,
       {bad['grant_date']} AS grant_bad, {bad['lapse_date']} AS lapse_bad,
-      coalesce(CASE trim(patent_type) {types} END, {by_number}) AS ptype,
-      regexp_matches(coalesce(legal_status, ''), '{LAPSED_PATTERN}') AS status_lapsed,
+      coalesce({ptype}, {by_number}) AS ptype,
+      coalesce(status_class = 'lapsed', FALSE) AS status_lapsed,
       area_code, {address} AS address, ipc_main, ipc_all,
       NULLIF(trim(applicant), '') AS applicant, NULLIF(trim(applicant_type), '') AS applicant_type,
-      NULLIF(trim(applicant_country), '') AS country, {status} AS status_class, {events}
+      NULLIF(trim(applicant_country), '') AS country, status_class, {events}
     FROM (
       SELECT *, {_app_key('app_no')} AS app_key, {_date('filing_date')} AS filing_d,
         {_date('pub_date')} AS pub_d, {_date('grant_date')} AS grant_d0,
-        {_date('lapse_date')} AS lapse_d
+        {_date('lapse_date')} AS lapse_d, {status} AS status_class
       FROM ({source})
     ))"""
+
+
+def _patent_type(values: dict[str, str]) -> str:
+    """SQL of the patent type from the cell ``patent_type`` (NULL when not listed): the cell as
+    it is first (most cells need no trim), then trimmed."""
+    if not values:
+        return "CAST(NULL AS VARCHAR)"
+    exact = " ".join(f"WHEN '{_q(k)}' THEN '{v}'" for k, v in values.items() if k == k.strip())
+    trimmed = " ".join(f"WHEN '{_q(k)}' THEN '{v}'" for k, v in values.items())
+    return f"coalesce(CASE patent_type {exact} END, CASE trim(patent_type) {trimmed} END)" if exact else \
+        f"CASE trim(patent_type) {trimmed} END"
+
+
+def status_sql(expr: str) -> str:
+    """SQL of the legal-status class of the cell ``expr`` (:data:`STATUS_CLASSES`; NULL when empty)."""
+    return (f"CASE WHEN {expr} IS NULL OR trim({expr}) = '' THEN NULL"
+            f" WHEN regexp_matches({expr}, '{LAPSED_PATTERN}') THEN 'lapsed'"
+            f" WHEN regexp_matches(lower({expr}), '{PENDING_PATTERN}') THEN 'pending'"
+            f" WHEN regexp_matches(lower({expr}), '{IN_FORCE_PATTERN}') THEN 'in_force'"
+            " ELSE 'other' END")
+
+
+def known_statuses(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """:data:`COMMON_STATUSES` → class, by :func:`status_sql` on ``con`` — the same SQL, so the
+    literal branch :func:`stage_select` takes for these texts gives the class the patterns give."""
+    rows = con.execute(f"SELECT s, {status_sql('s')} FROM (SELECT unnest(?::VARCHAR[]) AS s)",
+                       [list(COMMON_STATUSES)]).fetchall()
+    return {s: c for s, c in rows if c is not None}
 
 
 def rows_sql(columns: str = "r.* EXCLUDE (_row)") -> str:

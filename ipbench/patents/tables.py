@@ -8,10 +8,17 @@ Inputs (built by :mod:`ipbench.patents.ingest`; Spark or DuckDB alike):
   ``status_class``, ``ipc_key``, ``ipc_main``, ``app_set`` (key of the applicant cell);
 - ``app_sets``: ``app_set``, ``primary_type``, ``n_applicants``, ``iur`` (产学研: a
   university or institute with an enterprise);
-- ``app_names``: ``app_set``, ``applicant``, ``applicant_type`` (every named applicant);
+- ``app_names``: ``app_set``, ``name_id`` (every named applicant of the set);
+- ``names``: ``name_id``, ``applicant``, ``applicant_type`` (one row per distinct pair);
 - ``weights``: ``ipc_key``, ``industry_code``, ``w`` — the counting policy's industry weights
   per IPC set (:func:`ipbench.patents.aggregate.industry_weights`); industry ``ALL`` has w = 1
   and is added here.
+
+**How.** Patents are first counted by the table's keys and their IPC set (``c`` patents, and
+``c`` among them granted, co-applied …), so the industry weights join a table of groups, not
+of patents: Σ_p w(p, s) = Σ_groups c · w(set, s), as in
+:func:`ipbench.patents.aggregate.compact_expr`. Applicants are grouped by ``name_id`` (an
+integer) and their names joined to the result.
 
 Every count is Σ w (件, fractional under the ``fractional`` policy). Tables (keys, then values):
 
@@ -45,42 +52,77 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def _weighted(patents: ir.Table, weights: ir.Table) -> ir.Table:
-    """Patents × (ALL + their industries) with weight ``w``."""
-    everyone = patents.mutate(industry_code=ibis.literal("ALL", type="string"),
-                              w=ibis.literal(1.0, type="float64"))
-    j = patents.join(weights, patents.ipc_key == weights.ipc_key).select(patents, weights.industry_code,
-                                                                         weights.w)
-    return everyone.union(j.select(everyone.columns))
+def _spread(counted: ir.Table, weights: ir.Table, keys: list[str], values: dict[str, str]) -> ir.Table:
+    """By ``keys`` and industry: ``ALL`` rows (Σ count) and each industry's (Σ count · w, the
+    weights joined on ``ipc_key``); ``values`` maps each output column to a count column."""
+    everyone = counted.group_by(keys).aggregate(
+        **{v: counted[c].sum().cast("float64") for v, c in values.items()}
+    ).mutate(industry_code=ibis.literal("ALL", type="string"))
+    j = counted.join(weights, counted.ipc_key == weights.ipc_key)
+    by_industry = j.group_by([*keys, "industry_code"]).aggregate(
+        **{v: (j[c].cast("float64") * j.w).sum() for v, c in values.items()})
+    cols = [*keys, "industry_code", *values]
+    return everyone.select(cols).union(by_industry.select(cols))
 
 
-def landscape_exprs(patents: ir.Table, app_sets: ir.Table, app_names: ir.Table,
+def _count(t: ir.Table, keys: list[str], flags: tuple[str, ...] = ()) -> ir.Table:
+    """Patents by ``keys`` and ``ipc_key``: ``c`` and, for each boolean column ``f`` of
+    ``flags``, ``c_f`` (the patents where it is true)."""
+    return t.group_by([*keys, "ipc_key"]).aggregate(
+        c=t.count(), **{f"c_{f}": t.count(where=t[f]) for f in flags})
+
+
+def _applicant_types(placed: ir.Table, app_sets: ir.Table, weights: ir.Table) -> ir.Table:
+    ps = placed.join(app_sets, placed.app_set == app_sets.app_set, how="left")
+    ps = ps.mutate(year=ps.filing_year, applicant_type=ps.primary_type.fill_null("unknown"),
+                   co=ps.n_applicants >= 2)
+    keys = ["region_code", "year", "applicant_type"]
+    counted = _count(ps, keys, ("co", "iur"))
+    return _spread(counted, weights, keys, {"applications": "c", "co_applications": "c_co",
+                                            "iur_applications": "c_iur"})
+
+
+def _applicants(placed: ir.Table, app_names: ir.Table, names: ir.Table, weights: ir.Table) -> ir.Table:
+    pn = placed.join(app_names, placed.app_set == app_names.app_set)
+    pn = pn.select("region_code", "name_id", "ipc_key", year=pn.filing_year,
+                   c=ibis.literal(1, type="int64"), c_g=pn.grant_year.notnull().cast("int64"))
+    by_id = _spread(pn, weights, ["region_code", "year", "name_id"], {"applications": "c", "grants": "c_g"})
+    return by_id.join(names, by_id.name_id == names.name_id)
+
+
+def _ipc(placed: ir.Table, weights: ir.Table) -> ir.Table:
+    main = placed.filter(placed.ipc_main.notnull())
+    keys = ["region_code", "year", "ipc_main"]
+    counted = _count(main.mutate(year=main.filing_year), keys)
+    t = _spread(counted, weights, keys, {"applications": "c"})
+    return t.mutate(ipc_subclass=t.ipc_main.substr(0, 4), ipc_group=t.ipc_main.split("/")[0])
+
+
+def _status(placed: ir.Table, weights: ir.Table) -> ir.Table:
+    st = placed.mutate(year=placed.filing_year, status_class=placed.status_class.fill_null("unknown"))
+    keys = ["region_code", "year", "ptype", "status_class"]
+    return _spread(_count(st, keys), weights, keys, {"patents": "c"})
+
+
+def _origins(patents: ir.Table, weights: ir.Table) -> ir.Table:
+    known = patents.filter(patents.origin.notnull())
+    keys = ["year", "origin", "province"]
+    counted = _count(known.mutate(year=known.filing_year, g=known.grant_year.notnull()), keys, ("g",))
+    return _spread(counted, weights, keys, {"applications": "c", "grants": "c_g"})
+
+
+def landscape_exprs(patents: ir.Table, app_sets: ir.Table, app_names: ir.Table, names: ir.Table,
                     weights: ir.Table) -> dict[str, ir.Table]:
     """The tables of the module docstring as Ibis expressions."""
-    pw = _weighted(patents, weights)
-    placed = pw.filter(pw.region_code.notnull())
-    ps = placed.join(app_sets, placed.app_set == app_sets.app_set, how="left")
-    ps = ps.mutate(applicant_type=ps.primary_type.fill_null("unknown"))
-    types = ps.group_by(["region_code", "industry_code", ps.filing_year.name("year"), "applicant_type"]).aggregate(
-        applications=ps.w.sum(),
-        co_applications=ps.w.sum(where=ps.n_applicants >= 2).fill_null(0.0),
-        iur_applications=ps.w.sum(where=ps.iur).fill_null(0.0),
-    )
-    pn = placed.join(app_names, placed.app_set == app_names.app_set)
-    applicants = pn.group_by(["region_code", "industry_code", pn.filing_year.name("year"), "applicant",
-                              "applicant_type"]).aggregate(
-        applications=pn.w.sum(), grants=pn.w.sum(where=pn.grant_year.notnull()).fill_null(0.0))
-    main = placed.ipc_main
-    ipc = placed.filter(main.notnull()).mutate(ipc_subclass=main.substr(0, 4),
-                                                ipc_group=main.split("/")[0])
-    ipc = ipc.group_by(["region_code", "industry_code", ipc.filing_year.name("year"), "ipc_subclass",
-                        "ipc_group"]).aggregate(applications=ipc.w.sum())
-    st = placed.mutate(status_class=placed.status_class.fill_null("unknown"))
-    status = st.group_by(["region_code", "industry_code", st.filing_year.name("year"), "ptype",
-                          "status_class"]).aggregate(patents=st.w.sum())
-    known = pw.filter(pw.origin.notnull())
-    origins = known.group_by(["industry_code", known.filing_year.name("year"), "origin", "province"]).aggregate(
-        applications=known.w.sum(), grants=known.w.sum(where=known.grant_year.notnull()).fill_null(0.0))
-    out = {"patent_applicant_types": types, "patent_applicants": applicants, "patent_ipc": ipc,
-           "patent_status": status, "patent_origins": origins}
-    return {k: e.mutate(year=e.year.cast("int64")) for k, e in out.items()}
+    placed = patents.filter(patents.region_code.notnull())
+    out = {"patent_applicant_types": _applicant_types(placed, app_sets, weights),
+           "patent_applicants": _applicants(placed, app_names, names, weights),
+           "patent_ipc": _ipc(placed, weights), "patent_status": _status(placed, weights),
+           "patent_origins": _origins(patents, weights)}
+    return {k: _columns(e, k) for k, e in out.items()}
+
+
+def _columns(e: ir.Table, name: str) -> ir.Table:
+    """The columns of :data:`TABLES` ``name``, in order, ``year`` as int64."""
+    t = e.select(*TABLES[name][0], *TABLES[name][1])
+    return t.mutate(year=t.year.cast("int64"))
