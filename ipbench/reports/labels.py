@@ -361,6 +361,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "ls_trends_table": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
     "ls_trends_figure": ("{name}专利申请与授权（按专利类型）", "{name}: applications and grants by patent type"),
     "ls_count_axis": ("件", "patents"),
+    "ls_coverage": ("本页依据数据集中的专利著录数据（检索导出的记录）统计，范围以导出条件为准，可能不含全部专利，"
+                    "与统计年鉴的专利总量口径不同，两者不宜直接比较。",
+                    "This page counts the patent records of the data set (search exports); their"
+                    " coverage is that of the export and may not include every patent, so its"
+                    " counts differ from the yearbooks' patent totals and are not comparable with them."),
     "ls_count_note": ("件数按数据源的计数口径归入产业（分摊计数时可有小数，见附录），显示取整。",
                       "Counts under the source's counting policy (fractional where apportioned, see appendix), rounded."),
     "ls_lag_note": ("近两年的申请尚未全部公开，末端回落可能来自公开滞后。",

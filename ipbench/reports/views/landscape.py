@@ -235,7 +235,8 @@ class LandscapeView(ApplicantTables, ReportView):
                 n=int((orig["origin"] != "CN").sum())))
         if not lines:
             return self._section("ls_summary", self._absent("landscape_trends"))
-        return self._section("ls_summary", self.paragraphs(lines))
+        return self._section("ls_summary", self.paragraphs(lines),
+                             f"<p class='ipbench-note'>{escape(self.L('ls_coverage'))}</p>")
 
     def trends(self) -> HTML:
         t = self._rows("landscape_trends")
