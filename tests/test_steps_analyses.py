@@ -239,3 +239,27 @@ def test_dynamics_start_outside_scope_names_the_key(ev):
     with pytest.raises(ParamsError, match=r"dynamics\.start"):
         bad.run()
     assert callable(dynamics)
+
+
+def test_views_only_display():
+    """Issue 10: views compute nothing; they import from the analysis layer only its sentence
+    builders and the constants that name rules (no concentration, matching, weights …)."""
+    import ast
+    from pathlib import Path
+
+    allowed = {"ipbench.analysis.interpretation": None, "ipbench.analysis": {"interpretation"},
+               "ipbench.analysis.intensive": {"RULE", "BASES"},
+               "ipbench.analysis.targets": {"VERDICTS"},
+               # the robustness result's own chart of its stored table, and factor names
+               "ipbench.robustness": {"RankRobustness", "plot_rank_intervals", "FACTOR_LABELS"}}
+    banned = ("ipbench.matching", "ipbench.weights", "ipbench.normalize", "ipbench.treat",
+              "ipbench.impute", "ipbench.aggregate")
+    views = Path(__file__).resolve().parents[1] / "ipbench" / "reports" / "views"
+    for f in views.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                mod, names = node.module, {a.name for a in node.names}
+                assert not mod.startswith(banned), (f.name, mod)
+                if mod.startswith(("ipbench.analysis", "ipbench.robustness")):
+                    assert mod in allowed, (f.name, mod)
+                    assert allowed[mod] is None or names <= allowed[mod], (f.name, mod, names)

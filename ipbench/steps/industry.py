@@ -43,8 +43,8 @@ def industry_variables(ctx: StepContext) -> dict[str, str]:
     return out
 
 
-@step("industry", reads=("industry", "scope"), needs=("facts",), makes=("industry_profile",),
-      switch="industry")
+@step("industry", reads=("industry", "scope"), needs=("facts",),
+      makes=("industry_profile", "industry_concentration", "industry_sentences"), switch="industry")
 def industry(ctx: StepContext) -> dict[str, Any]:
     """Invention grants, value added (亿元), employment (万人), grants per 10k employed,
     location quotients of patents and value added (reference = scope.reference when it has
@@ -104,4 +104,37 @@ def industry(ctx: StepContext) -> dict[str, Any]:
     if not frames:
         raise Skip("no year with per-industry facts", reason_zh="没有分行业数据的年份",
                    key="scope.years", missing=list(roles.values()))
-    return {"industry_profile": pd.concat(frames, ignore_index=True)[COLUMNS]}
+    profile = pd.concat(frames, ignore_index=True)[COLUMNS]
+    conc_t, said = concentration(ctx, profile, roles)
+    return {"industry_profile": profile, "industry_concentration": conc_t,
+            "industry_sentences": said}
+
+
+def concentration(ctx: StepContext, profile: pd.DataFrame,
+                  roles: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per key industry in the base year: how concentrated its patents and value added are over
+    the scope's regions (Gini, HHI, CR1, CR3, top region; :mod:`ipbench.analysis.concentration`)
+    and one sentence on the patents (topic ``concentration``, unit = industry code)."""
+    from ipbench.analysis import concentration as conc
+    from ipbench.steps._common import sentences
+    from ipbench.steps.situation import variable_names
+
+    labels = variable_names(ctx, {"patents": roles["patents"]})
+    names = ctx.region_names()
+    base = profile[profile["year"] == ctx.params.scope.base_year]
+    tables, rows = [], []
+    for ind, g in base.groupby("industry_code", sort=False):
+        t = g.set_index("region_code")
+        if not (t["patents"].fillna(0.0) > 0).any() or t["value_added"].isna().any():
+            continue
+        rows.append((str(ind), "concentration", conc.describe_concentration(
+            t["patents"].fillna(0.0), what=labels["patents"], k=min(3, len(t)), names=names)))
+        ct = conc.concentration_table(t[["patents", "value_added"]].fillna({"patents": 0.0}),
+                                      k=(1, 3)).reset_index()
+        tables.append(ct.assign(industry_code=str(ind), year=int(ctx.params.scope.base_year)))
+    cols = ["industry_code", "year", "indicator", "n_units", "gini", "hhi", "cr1", "cr3",
+            "top_unit", "top_share"]
+    table = (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=cols))
+    table = table[[c for c in cols if c in table.columns]]
+    table["top_unit"] = table["top_unit"].astype("string")
+    return table, sentences(rows)

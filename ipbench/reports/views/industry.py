@@ -90,21 +90,19 @@ class IndustryView(ReportView):
         return self.figure(fig, f"{self.name} · " + self.L("industry_trends_figure").format(first=first))
 
     def situation(self) -> HTML:
-        from ipbench.analysis.concentration import concentration_table, describe_concentration
-
-        t = self._rows().set_index("region_code")
-        if t.empty:
+        """How concentrated the industry is over the regions (computed by the industry step)."""
+        if not self.has("industry_concentration"):
             return self._section("situation", self.skipped("industry"))
-        names = dict(zip(t.index, zip(self.region_names(pd.Series(t.index, dtype=str)),
-                                      self.region_names(pd.Series(t.index, dtype=str)), strict=True),
-                         strict=True))
-        said = describe_concentration(t["patents"].fillna(0.0), what=(self.L("patents"),) * 2,
-                                      k=min(3, len(t)), names=names)
-        ct = concentration_table(t[["patents", "value_added"]], k=(1, 3)).reset_index()
+        ct = self.res["industry_concentration"]
+        ct = ct[ct["industry_code"] == self.code].copy()
+        if ct.empty:
+            return self._section("situation", self.skipped("industry"))
         ct["what"] = ct["indicator"].map({"patents": self.L("patents"),
                                           "value_added": self.L("value_added_short")})
         ct["top_name"] = self.region_names(ct["top_unit"].astype(str))
-        return self._section("situation", self.paragraphs([said.text(self.lang)]), self.table(
+        return self._section("situation",
+                             self.sentences("industry_sentences", self.code, "concentration"),
+                             self.table(
             ct, [("what", "indicator", None), ("gini", "gini", None), ("hhi", "hhi", None),
                  ("cr1", "cr1", None), ("cr3", "cr3", None), ("top_name", "top_unit", None),
                  ("top_share", "top_share", None)],
