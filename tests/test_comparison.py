@@ -18,6 +18,8 @@ from ipbench.comparison import Comparison, mean_abs_move
 from ipbench.evaluation import Evaluation
 from ipbench.reports.export import external_references
 
+pytestmark = pytest.mark.slow  # every test compares two full demo evaluations (module fixture)
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
@@ -127,7 +129,6 @@ def test_cli_publishes_beside_the_suites(project, cmp, monkeypatch):
     assert res.exit_code != 0
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 def test_browser_opens_the_demo_comparison(chromium, project, monkeypatch):
     """`ipbench compare params/demo.yaml params/demo_ahp.yaml`, then headless Chromium finds

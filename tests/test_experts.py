@@ -109,6 +109,7 @@ def test_flat_evaluation_has_one_sheet(flat):
     assert [n.code for n in tr.nodes] == [GOAL] and len(tr.nodes[0].pairs) == 28
 
 
+@pytest.mark.slow
 def test_collect_names_the_judgment_to_revisit_fix_and_run(three, project, demo):
     col = experts.collect_files(three, demo)
     assert col.ok, col.problems

@@ -111,6 +111,7 @@ def test_dotted_changes_and_hash():
     assert P.validate(reordered).hash() == p.hash()
 
 
+@pytest.mark.slow
 def test_cli_check_and_show(project_root, tmp_path):
     runner = CliRunner()
     ok = runner.invoke(app, ["params", "check", str(project_root / "params" / "demo_ahp.yaml")])

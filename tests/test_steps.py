@@ -73,6 +73,7 @@ def test_steps_outputs_are_declared(base):
 # ------------------------------------------------------------------------------ partial rerun
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", [
     {"weighting.method": "critic"},
     {"normalization.method": "zscore"},
