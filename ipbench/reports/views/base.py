@@ -390,10 +390,10 @@ class ReportView(AnalysisTables):
     def figure(self, fig: Any, title: str, note: str = "") -> str:
         """Numbered figure (inline PNG) with its caption and source line, kept together."""
         from matplotlib import pyplot as plt
-        from matplotlib.text import Text
 
-        for t in fig.findobj(Text):  # text from data is text: a '$' in a name is not TeX
-            t.set_parse_math(False)
+        from ipbench.maps import literal_texts
+
+        literal_texts(fig)  # text from data is text: a '$' in a name is not TeX
         png = figure_png(fig)
         plt.close(fig)
         return self.image(png, title, note)

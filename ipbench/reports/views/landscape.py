@@ -57,11 +57,9 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#
 
 def no_mathtext(fig: Any) -> Any:
     """Every text of ``fig`` drawn literally ($ in a name is not TeX)."""
-    from matplotlib.text import Text
+    from ipbench.maps import literal_texts
 
-    for t in fig.findobj(Text):
-        t.set_parse_math(False)
-    return fig
+    return literal_texts(fig)
 
 
 class ApplicantTables:
