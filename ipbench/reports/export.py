@@ -62,6 +62,18 @@ def make_exporter() -> Any:
     return exp
 
 
+def warm_up(exporter: Any) -> None:
+    """Load the templates and fonts a page export needs (a worker does it before its first
+    page, while it waits for the run)."""
+    import nbformat
+
+    from ipbench.reports.webfont import _full_cmap, base_font
+
+    to_html(nbformat.v4.new_notebook(), exporter)
+    base_font()
+    _full_cmap()
+
+
 def to_html(nb: Any, exporter: Any = None, title: str | None = None, lang: str = "zh") -> str:
     """Render an executed notebook to offline HTML; raises if it would load external URLs."""
     exporter = exporter or make_exporter()

@@ -208,14 +208,20 @@ def _short_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def _worker(jobs: Any, results: Any, cwd: str) -> None:
+def _worker(jobs: Any, results: Any, cwd: str, prepare: str = "") -> None:
     """A report worker: ONE warm kernel and ONE exporter for every page it is given; items
-    are ``(job, out_root, manifest)``, None ends it."""
-    from ipbench.reports.engine import WarmKernel
-    from ipbench.reports.export import make_exporter
+    are ``(job, out_root, manifest)``, None ends it. ``prepare``: set-up code for the kernel
+    (:func:`prepare_code`)."""
+    import gc
 
-    kernel = WarmKernel(cwd)
+    from ipbench.reports.engine import WarmKernel
+    from ipbench.reports.export import make_exporter, warm_up
+
+    kernel = WarmKernel(cwd, prepare=prepare)
     exporter = make_exporter()
+    warm_up(exporter)
+    gc.collect()
+    gc.freeze()  # the worker's long-lived objects: later collections skip them
     try:
         while True:
             item = jobs.get()
@@ -233,10 +239,11 @@ class Workers:
     2-core machine the evaluation leaves a core free), so pages start as soon as the run
     folder is there."""
 
-    def __init__(self, n: int, cwd: Path) -> None:
+    def __init__(self, n: int, cwd: Path, prepare: str = "") -> None:
         ctx = mp.get_context("spawn")
         self.jobs, self.results = ctx.Queue(), ctx.Queue()
-        self.procs = [ctx.Process(target=_worker, args=(self.jobs, self.results, str(cwd)))
+        self.procs = [ctx.Process(target=_worker,
+                                  args=(self.jobs, self.results, str(cwd), prepare))
                       for _ in range(n)]
         for p in self.procs:
             p.start()
@@ -334,7 +341,8 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
     workers = None
     if jobs != 1 and (force or not is_complete(ev.run_dir)):
         # the evaluation must run, so pages will be built: start their workers meanwhile
-        workers = Workers(max(1, min(jobs or os.cpu_count() or 1, 8)), project.root)
+        workers = Workers(max(1, min(jobs or os.cpu_count() or 1, 8)), project.root,
+                          prepare_code(ev.params))
     try:
         return _run(ev, project, params_file, only, jobs, force, progress, edition, workers, t0)
     finally:
@@ -414,6 +422,23 @@ def _run(ev: Any, project: Any, params_file: Path, only: list[str] | None, jobs:
     if edition is not None:  # edition record, changes page, the suite's list of editions
         editions.publish(out_root.parent, out_root, run_dir)
     return Summary(outcomes, time.perf_counter() - t0, index, run_dir, computed)
+
+
+def prepare_code(params: Any) -> str:
+    """Set-up code for report kernels started before the run folder exists: the imports the
+    pages make and the outlines and layout of the scope's maps (:func:`ipbench.maps.prepare`),
+    done while the evaluation runs. Codes in it are validated region codes."""
+    lines = ["import ipbench.analysis.interpretation, ipbench.robustness"]
+    try:
+        from ipbench import geo
+
+        regions = [str(c) for c in params.scope.regions]
+        level = geo.scope_level(regions)
+        parent = geo.as_code(params.scope.reference or geo.parent_of(regions))
+        lines.append(f"ipbench.maps.prepare({parent!r}, {level!r})")
+    except Exception:  # a scope the maps cannot draw: the pages will say so
+        pass
+    return "\n".join(lines)
 
 
 def _store(project: Any) -> Any:
