@@ -154,7 +154,9 @@ def _region_maps(con: duckdb.DuckDBPyConnection, assigner: RegionAssigner) -> No
     ``_code_map`` (distinct area codes), ``_addr_map`` (distinct addresses where the code gives
     no region) and ``_country_map`` (distinct country cells; origins:
     :mod:`ipbench.patents.applicants`)."""
-    build_dictionary(con, "_loc", "loc_h")
+    build_dictionary(con, "_loc_cells", "loc_h")
+    con.execute("CREATE OR REPLACE TEMP TABLE _loc AS SELECT loc_h, NULLIF(trim(area_code), '') AS area_code,"
+                " address, country FROM _loc_cells")
     raw_codes = [r[0] for r in con.execute(
         "SELECT DISTINCT area_code FROM _loc WHERE area_code IS NOT NULL").fetchall()]
     code_map = assigner.codes(raw_codes)
@@ -264,9 +266,10 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> None:
     """``app_cells`` (distinct applicant and type cells → ``app_set``), ``app_sets`` (primary
-    type, number of applicants, 产学研), ``app_names`` (each named applicant with its type and
-    ``name_id``) and ``applicant_names`` (``name_id`` → distinct applicant and type), classified
-    in SQL by :func:`ipbench.patents.applicants.type_sql`."""
+    type, number of applicants, 产学研), ``app_names`` (each named applicant of a cell: position
+    ``i``, type, ``name_id``) and ``applicant_names`` (``name_id`` → distinct applicant and
+    type); each distinct name and type cell classified once in SQL by
+    :func:`ipbench.patents.applicants.type_sql`."""
     sep = APPLICANT_SEPARATOR  # not commas: "SAMSUNG ELECTRONICS CO., LTD." is one name
 
     def split(e: str) -> str:
@@ -276,24 +279,27 @@ def _applicant_cells(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> 
     build_dictionary(con, "_app_cells", "app_h")
     con.execute("CREATE OR REPLACE TABLE app_cells AS"
                 " SELECT app_h AS app_set, applicant, applicant_type FROM _app_cells")
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE _split AS
+    SELECT app_set, i, name, CASE WHEN len(types) = len(names) THEN types[i]
+                                  WHEN len(types) = 1 THEN types[1] END AS tcell
+    FROM (SELECT app_set, names, types, unnest(names) AS name, unnest(generate_series(1, len(names))) AS i
+          FROM (SELECT app_set, {split('applicant')} AS names, {split('applicant_type')} AS types
+                FROM app_cells))""")
+    # each distinct (name, type cell) classified once, then numbered by (name, type)
     kind = type_sql("name", "tcell", mapping.applicant_type_values)
     con.execute(f"""
-    CREATE OR REPLACE TEMP TABLE _named AS
-    SELECT app_set, i, name AS applicant, {kind} AS applicant_type FROM (
-      SELECT app_set, name, i, CASE WHEN len(types) = len(names) THEN types[i]
-                                    WHEN len(types) = 1 THEN types[1] END AS tcell
-      FROM (SELECT app_set, names, types, unnest(names) AS name,
-                   unnest(generate_series(1, len(names))) AS i
-            FROM (SELECT app_set, {split('applicant')} AS names, {split('applicant_type')} AS types
-                  FROM app_cells)))""")
+    CREATE OR REPLACE TEMP TABLE _kinds AS
+    SELECT name, tcell, {kind} AS applicant_type FROM (SELECT DISTINCT name, tcell FROM _split)""")
     con.execute("""
     CREATE OR REPLACE TABLE applicant_names AS
     SELECT CAST(row_number() OVER () AS BIGINT) AS name_id, applicant, applicant_type
-    FROM (SELECT DISTINCT applicant, applicant_type FROM _named)""")
+    FROM (SELECT DISTINCT name AS applicant, applicant_type FROM _kinds)""")
     con.execute("""
     CREATE OR REPLACE TABLE app_names AS
-    SELECT a.app_set, a.i, a.applicant, a.applicant_type, n.name_id FROM _named a
-    JOIN applicant_names n ON n.applicant = a.applicant AND n.applicant_type IS NOT DISTINCT FROM a.applicant_type""")
+    SELECT s.app_set, s.i, k.applicant_type, n.name_id FROM _split s
+    JOIN _kinds k ON k.name = s.name AND k.tcell IS NOT DISTINCT FROM s.tcell
+    JOIN applicant_names n ON n.applicant = k.name AND n.applicant_type = k.applicant_type""")
     con.execute("""
     CREATE OR REPLACE TABLE app_sets AS
     SELECT app_set, arg_min(applicant_type, i) AS primary_type, CAST(count(*) AS BIGINT) AS n_applicants,
@@ -363,6 +369,81 @@ def _finish(compact, events, land, years, variables, empty):  # noqa: ANN001, AN
         facts = _complete(expr.to_pandas(), years, variables)
     tables = {name: e.to_pandas() for name, e in land.items()}
     return facts, tables
+
+
+def _summary_counts(con: duckdb.DuckDBPyConnection, policy: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Unassigned patents by reason, and the summary counts of :attr:`IngestResult.counts`
+    computed from ``placed`` (patents, assigned, no valid IPC, no industry, undated lapses,
+    events from counts, no patent type, Hong Kong/Macao/Taiwan and foreign applicants)."""
+    by_reason = {k: int(v) for k, v in con.execute(
+        "SELECT reason, count(*) FROM placed WHERE region_code IS NULL GROUP BY reason").fetchall()}
+    n_patents, n_assigned = con.execute(
+        "SELECT count(*), count(region_code) FROM placed").fetchall()[0]
+    hit = ("SELECT DISTINCT c.ipc_key FROM ipc_codes c JOIN lookup l USING (ipc)" if policy != "main"
+           else "SELECT s.ipc_key FROM ipc_sets s JOIN lookup l ON l.ipc = s.ipc_main")
+    no_ipc, no_ind, undated, no_type = con.execute(f"""
+        SELECT
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND n_ipc = 0),
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND h.ipc_key IS NULL),
+          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND undated_lapse),
+          count(*) FILTER (WHERE ptype IS NULL)
+        FROM placed p LEFT JOIN (SELECT DISTINCT ipc_key FROM ({hit})) h USING (ipc_key)
+    """).fetchall()[0]
+    from_count = con.execute("SELECT coalesce(sum(n), 0) FROM events WHERE from_count").fetchall()[0][0]
+    return by_reason, {
+        "patents": int(n_patents), "assigned": int(n_assigned),
+        "unassigned": int(n_patents - n_assigned), "no_valid_ipc": int(no_ipc),
+        "no_industry": int(no_ind), "undated_lapse": int(undated),
+        "events_from_counts": int(from_count), "no_patent_type": int(no_type),
+        "hk_macao_taiwan": by_reason.get("hk_macao_taiwan", 0), "foreign": by_reason.get("foreign", 0),
+    }
+
+
+def _notes(counts: dict[str, int], kinds: list[str], files_read: list[FileRead]) -> list[str]:
+    """The summary's notes: approximations and what the export lacks."""
+    notes = []
+    if counts["undated_lapse"]:
+        notes.append(f"{counts['undated_lapse']:,} granted patents have a lapsed legal status but no"
+                     " lapse date: counted in no year's in-force stock (lower bound)")
+    if counts["events_from_counts"]:
+        notes.append(f"{counts['events_from_counts']:,} transfer/licence/pledge events come from counts"
+                     " without dates: placed in the grant (else filing) year")
+    if counts["no_patent_type"]:
+        notes.append(f"{counts['no_patent_type']:,} patents have no recognisable patent type: not counted")
+    absent = [EVENT_VARIABLES[k] for k in EVENT_KINDS if k not in kinds]
+    if absent:
+        notes.append(f"the export has no column for {', '.join(absent)} (neither dates nor counts):"
+                     " no facts for them — unknown, not zero")
+    if not any("legal_status" in fr.columns or "lapse_date" in fr.columns for fr in files_read):
+        notes.append("the export has no legal-status or lapse-date column: every granted patent is"
+                     " counted in force until its term ends (an upper bound of the stock)")
+    if counts.get("merged"):
+        notes.append(f"{counts['merged']:,} application(s) appear on several rows (e.g. A and B"
+                     f" publications) and were merged; {counts['grant_from_other_row']:,} took their"
+                     " grant from another row")
+    return notes
+
+
+def _unassigned(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Patents without a region, with file, row, area code, address and reason."""
+    return con.execute(f"""
+        SELECT {app_key_text('p.app_key')} AS app_key, r._file, r._row,
+          NULLIF(trim(r.area_code), '') AS area_code, r.address,
+          p.reason
+        FROM placed p JOIN ({rows_sql('r.area_code, r.address')}) r USING (pos)
+        WHERE p.region_code IS NULL ORDER BY r._file, r._row""").df()
+
+
+#: what the aggregation does not read (the records, their dictionaries and working tables)
+RELEASED = ("records", "merged", "dups", "event_dates", "_event_lists", "_event_counts", "app_cells",
+            "_app_cells", "_split", "_kinds", "_ipc_cells", "_loc_cells", "_loc", "issues")
+
+
+def _release(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop :data:`RELEASED` (and the view ``kept``) so their memory is free for the aggregation."""
+    con.execute("DROP VIEW IF EXISTS kept")
+    for name in RELEASED:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def ingest(
@@ -452,64 +533,19 @@ def ingest(
              if any(f"{k}_dates" in fr.columns or f"{k}_count" in fr.columns for fr in files_read)]
     variables = [v for v in UNITS if v not in EVENT_VARIABLES.values()
                  or any(v == EVENT_VARIABLES[k] for k in kinds)]
+    by_reason, more = _summary_counts(con, policy)
+    counts |= more
+    unassigned = _unassigned(con)
+    _release(con)  # the records are summarised: free their memory before the aggregation
     facts, tables = _aggregate(con, policy, years, variables, engine=engine, spark=spark,
                                spark_dir=spark_dir)
     facts = facts.assign(
         unit=facts["variable"].map(UNITS), source=source,
         year=facts["year"].astype("int64"), value=facts["value"].astype("float64"),
     )[FACT_COLUMNS].sort_values(FACT_COLUMNS[:4], ignore_index=True)
-
-    by_reason = dict(con.execute(
-        "SELECT reason, count(*) FROM placed WHERE region_code IS NULL GROUP BY reason"
-    ).fetchall())
-    n_patents, n_assigned = con.execute(
-        "SELECT count(*), count(region_code) FROM placed").fetchall()[0]
-    hit = ("SELECT DISTINCT c.ipc_key FROM ipc_codes c JOIN lookup l USING (ipc)" if policy != "main"
-           else "SELECT s.ipc_key FROM ipc_sets s JOIN lookup l ON l.ipc = s.ipc_main")
-    no_ipc, no_ind, undated, no_type = con.execute(f"""
-        SELECT
-          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND n_ipc = 0),
-          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND h.ipc_key IS NULL),
-          count(*) FILTER (WHERE ptype IS NOT NULL AND region_code IS NOT NULL AND undated_lapse),
-          count(*) FILTER (WHERE ptype IS NULL)
-        FROM placed p LEFT JOIN (SELECT DISTINCT ipc_key FROM ({hit})) h USING (ipc_key)
-    """).fetchall()[0]
-    from_count = con.execute("SELECT coalesce(sum(n), 0) FROM events WHERE from_count").fetchall()[0][0]
-    counts |= {
-        "patents": int(n_patents), "assigned": int(n_assigned),
-        "unassigned": int(n_patents - n_assigned), "no_valid_ipc": int(no_ipc),
-        "no_industry": int(no_ind), "undated_lapse": int(undated),
-        "events_from_counts": int(from_count), "no_patent_type": int(no_type),
-        "hk_macao_taiwan": int(by_reason.get("hk_macao_taiwan", 0)),
-        "foreign": int(by_reason.get("foreign", 0)),
-    }
-    notes = []
-    if undated:
-        notes.append(f"{undated:,} granted patents have a lapsed legal status but no lapse date:"
-                     " counted in no year's in-force stock (lower bound)")
-    if from_count:
-        notes.append(f"{from_count:,} transfer/licence/pledge events come from counts without"
-                     " dates: placed in the grant (else filing) year")
-    if no_type:
-        notes.append(f"{no_type:,} patents have no recognisable patent type: not counted")
-    absent = [EVENT_VARIABLES[k] for k in EVENT_KINDS if k not in kinds]
-    if absent:
-        notes.append(f"the export has no column for {', '.join(absent)} (neither dates nor counts):"
-                     " no facts for them — unknown, not zero")
-    if not any("legal_status" in fr.columns or "lapse_date" in fr.columns for fr in files_read):
-        notes.append("the export has no legal-status or lapse-date column: every granted patent is"
-                     " counted in force until its term ends (an upper bound of the stock)")
-    if counts.get("merged"):
-        notes.append(f"{counts['merged']:,} application(s) appear on several rows (e.g. A and B"
-                     f" publications) and were merged; {counts['grant_from_other_row']:,} took their"
-                     " grant from another row")
-    unassigned = con.execute(f"""
-        SELECT {app_key_text('p.app_key')} AS app_key, r._file, r._row, r.area_code, r.address,
-          p.reason
-        FROM placed p JOIN ({rows_sql('r.area_code, r.address')}) r USING (pos)
-        WHERE p.region_code IS NULL ORDER BY r._file, r._row""").df()
+    notes = _notes(counts, kinds, files_read)
     return IngestResult(
-        facts=facts, counts=counts, unassigned_by_reason={k: int(v) for k, v in by_reason.items()},
+        facts=facts, counts=counts, unassigned_by_reason=by_reason,
         issues=issues, unassigned=unassigned, files=files_read, policy=policy,
         seconds=time.perf_counter() - t0, notes=notes, tables=tables, engine=engine,
     )

@@ -90,8 +90,9 @@ def leading_comment_lines(path: Path, encoding: str) -> int:
 
 #: Fields trimmed (and '' → NULL) as they are read; the others are parsed from the raw cell by
 #: :func:`ipbench.patents.records.stage_select`, which trims only where a value is not already
-#: clean (trimming every cell of 10 million rows is a measurable share of the read).
-TRIMMED = ("pub_no", "ipc_main", "ipc_all", "area_code", "address")
+#: clean, or are kept raw and trimmed once per distinct cell (``records.RAW_CELLS``): trimming
+#: every cell of 10 million rows is a measurable share of the read.
+TRIMMED = ("pub_no", "address")
 
 
 def _select_list(columns: dict[str, str]) -> str:

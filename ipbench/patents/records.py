@@ -84,6 +84,9 @@ RECORD_COLUMNS: dict[str, str] = {
     **{c: t for k in EVENT_KINDS for c, t in ((f"{k}_dates", "VARCHAR"), (f"{k}_n", "INTEGER"))},
     "ipc_h": "BIGINT", "app_h": "BIGINT", "loc_h": "BIGINT",
 }
+#: Cells kept as read (not trimmed) in ``records``: only their distinct values are trimmed (IPC
+#: sets, locations, applicant cells), and :func:`find_duplicates` trims what it merges.
+RAW_CELLS = ("ipc_main", "ipc_all", "area_code", "applicant", "applicant_type")
 #: Cell keys computed as the rows are read (:func:`key_sql`): key column → the cells it stands
 #: for. Later steps join small dictionaries of distinct cells (:func:`build_dictionary`) on these
 #: integers instead of on the text of every row.
@@ -226,7 +229,7 @@ def stage_select(mapping: ColumnMapping, source: str, statuses: dict[str, str] |
       coalesce({ptype}, {by_number}) AS ptype,
       coalesce(status_class = 'lapsed', FALSE) AS status_lapsed,
       area_code, {address} AS address, ipc_main, ipc_all,
-      NULLIF(trim(applicant), '') AS applicant, NULLIF(trim(applicant_type), '') AS applicant_type,
+      applicant, applicant_type,
       NULLIF(trim(applicant_country), '') AS country, status_class, {events}
     FROM (
       SELECT *, {_app_key('app_no')} AS app_key, {_date('filing_date')} AS filing_d,
@@ -283,11 +286,15 @@ def build_ipc_sets(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> No
     build_dictionary(con, "_ipc_cells", "ipc_h")
     con.execute(f"""
     CREATE OR REPLACE TABLE ipc_sets AS
-    WITH n AS (
+    WITH c AS (
+      SELECT ipc_h, NULLIF(trim(ipc_main), '') AS ipc_main, NULLIF(trim(ipc_all), '') AS ipc_all
+      FROM _ipc_cells
+    ),
+    n AS (
       SELECT ipc_h AS ipc_key, ipc_main AS raw_main, ipc_all AS raw_all,
         {_ipc_norm('ipc_main')} AS ipc_main_n,
         list_transform({_split('ipc_all', sep)}, lambda x: {_ipc_norm('x')}) AS ipc_all_n
-      FROM _ipc_cells
+      FROM c
     )
     SELECT *, CAST(len(ipc_list) AS BIGINT) AS n_ipc FROM (
     SELECT ipc_key, raw_main, raw_all, ipc_main_n,
@@ -325,8 +332,9 @@ def find_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     WHERE app_key IS NOT NULL AND filing_d IS NOT NULL GROUP BY app_key HAVING count(*) > 1
     """)
     fields = [c for c in RECORD_COLUMNS if c not in ("_file_no", "_row", "app_key", "grant_d", *CELL_KEYS)]
+    cell = {c: f"NULLIF(trim(r.{c}), '')" if c in RAW_CELLS else f"r.{c}" for c in fields}
     pick = ",\n      ".join(
-        f"coalesce(min(r.{c}) FILTER (WHERE r.grant_d IS NOT NULL), min(r.{c})) AS {c}" for c in fields)
+        f"coalesce(min({cell[c]}) FILTER (WHERE r.grant_d IS NOT NULL), min({cell[c]})) AS {c}" for c in fields)
     keys = ", ".join(f"{key_sql(k)} AS {k}" for k in CELL_KEYS)  # of the merged cells
     con.execute(f"""
     CREATE OR REPLACE TABLE merged AS
