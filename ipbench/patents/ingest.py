@@ -249,18 +249,24 @@ def _build_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _event_counts AS SELECT app_key, {maxima} FROM {RECORDS}"
                 " WHERE app_key IS NOT NULL AND (" + " OR ".join(f"{k}_n > 0" for k in EVENT_KINDS)
                 + ") GROUP BY app_key")
+    # the placed patents with events, found in one pass over ``placed``
+    lists = ", ".join(f"e.{k}" for k in EVENT_KINDS)
+    ns = ", ".join(f"c.{k}_n" for k in EVENT_KINDS)
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE _with_events AS
+    SELECT p.app_key, coalesce(p.grant_year, p.filing_year) AS count_year, {lists}, {ns}
+    FROM (SELECT app_key FROM _event_lists UNION SELECT app_key FROM _event_counts) k
+    JOIN placed p USING (app_key) LEFT JOIN _event_lists e USING (app_key) LEFT JOIN _event_counts c USING (app_key)
+    WHERE p.region_code IS NOT NULL""")
     parts = []
     for kind, var in EVENT_VARIABLES.items():
         parts.append(f"""
         SELECT app_key, '{var}' AS variable, CAST(year(d) AS BIGINT) AS year, CAST(1 AS BIGINT) AS n,
           FALSE AS from_count
-        FROM (SELECT p.app_key, unnest(e.{kind}) AS d
-              FROM placed p JOIN _event_lists e USING (app_key) WHERE p.region_code IS NOT NULL)
+        FROM (SELECT app_key, unnest({kind}) AS d FROM _with_events)
         UNION ALL
-        SELECT p.app_key, '{var}', coalesce(p.grant_year, p.filing_year), CAST(c.{kind}_n AS BIGINT), TRUE
-        FROM placed p JOIN _event_counts c USING (app_key)
-        LEFT JOIN _event_lists e USING (app_key)
-        WHERE p.region_code IS NOT NULL AND c.{kind}_n > 0 AND coalesce(len(e.{kind}), 0) = 0""")
+        SELECT app_key, '{var}', count_year, CAST({kind}_n AS BIGINT), TRUE FROM _with_events
+        WHERE {kind}_n > 0 AND coalesce(len({kind}), 0) = 0""")
     con.execute("CREATE OR REPLACE TABLE events AS " + " UNION ALL ".join(parts))
 
 
@@ -435,8 +441,8 @@ def _unassigned(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 #: what the aggregation does not read (the records, their dictionaries and working tables)
-RELEASED = ("records", "merged", "dups", "event_dates", "_event_lists", "_event_counts", "app_cells",
-            "_app_cells", "_split", "_kinds", "_ipc_cells", "_loc_cells", "_loc", "issues")
+RELEASED = ("records", "merged", "dups", "event_dates", "_event_lists", "_event_counts", "_with_events",
+            "app_cells", "_app_cells", "_split", "_kinds", "_ipc_cells", "_loc_cells", "_loc", "issues")
 
 
 def _release(con: duckdb.DuckDBPyConnection) -> None:
