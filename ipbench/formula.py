@@ -327,11 +327,16 @@ class Formula:
         return Evaluated(out, tuple(ev.issues))
 
 
-def _event_cells(
-    index: pd.Index, events: list[tuple[str, np.ndarray]]
-) -> tuple[pd.DataFrame, str, str]:
-    """The cells that ``events`` flag (as a frame of index keys), the first five as text, and
-    ``(and N more)`` when there are more."""
+def _cells_error(
+    error: type[FormulaZeroDivisionError] | type[FormulaOverflowError],
+    indicator: str | None,
+    index: pd.Index,
+    events: list[tuple[str, np.ndarray]],
+    what: Callable[[str], str],
+    advice: str,
+) -> FormulaZeroDivisionError | FormulaOverflowError:
+    """``error`` naming the indicator (or "formula"), ``what(parts)`` happened, the first five
+    cells the ``events`` flag (``(and N more)``), and ``advice``; the cells go with it."""
     mask = np.zeros(len(index), dtype=bool)
     for _, m in events:
         mask |= np.broadcast_to(m, mask.shape)
@@ -342,42 +347,32 @@ def _event_cells(
         for _, row in first.iterrows()
     )
     more = f" (and {len(cells) - len(first)} more)" if len(cells) > len(first) else ""
-    return cells, shown, more
-
-
-def _parts(events: list[tuple[str, np.ndarray]]) -> str:
-    """The formula parts named by ``events``, once each, in backticks."""
-    return ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
-
-
-def _who(indicator: str | None) -> str:
-    return f"indicator {indicator!r}" if indicator else "formula"
+    parts = ", ".join(dict.fromkeys(f"`{d}`" for d, _ in events))
+    who = f"indicator {indicator!r}" if indicator else "formula"
+    return error(f"{who}: {what(parts)} at {shown}{more}. {advice}", indicator=indicator,
+                 cells=cells)
 
 
 def _zero_division_error(
     text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
 ) -> FormulaZeroDivisionError:
-    cells, shown, more = _event_cells(index, events)
-    return FormulaZeroDivisionError(
-        f"{_who(indicator)}: division by zero in `{text}`: denominator {_parts(events)} is 0 at"
-        f" {shown}{more}. Check these values, or pass on_zero_division='nan' to record such"
-        " cells as missing (reason zero_division).",
-        indicator=indicator,
-        cells=cells,
+    return _cells_error(
+        FormulaZeroDivisionError, indicator, index, events,
+        lambda parts: f"division by zero in `{text}`: denominator {parts} is 0",
+        "Check these values, or pass on_zero_division='nan' to record such cells as missing"
+        " (reason zero_division).",
     )
 
 
 def _overflow_error(
     text: str, indicator: str | None, index: pd.Index, events: list[tuple[str, np.ndarray]]
 ) -> FormulaOverflowError:
-    cells, shown, more = _event_cells(index, events)
-    return FormulaOverflowError(
-        f"{_who(indicator)}: arithmetic overflow in `{text}`: {_parts(events)} exceeds the float"
-        f" range (±{_FLOAT_MAX:.3g}) at {shown}{more}. Check the formula's constants and the"
-        " inputs' units, or pass on_overflow='nan' to record such cells as missing"
-        " (reason overflow).",
-        indicator=indicator,
-        cells=cells,
+    return _cells_error(
+        FormulaOverflowError, indicator, index, events,
+        lambda parts: f"arithmetic overflow in `{text}`: {parts} exceeds the float range"
+        f" (±{_FLOAT_MAX:.3g})",
+        "Check the formula's constants and the inputs' units, or pass on_overflow='nan' to"
+        " record such cells as missing (reason overflow).",
     )
 
 
