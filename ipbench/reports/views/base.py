@@ -520,6 +520,12 @@ class ReportView(AnalysisTables):
     # ------------------------------------------------------------------ shared sections
 
     def ranking_frame(self) -> pd.DataFrame:
+        """Base-year ranking with the sub-indices and names (made once per view; copies)."""
+        if "_ranking" not in self.__dict__:
+            self._ranking = self._ranking_frame()
+        return self._ranking.copy()
+
+    def _ranking_frame(self) -> pd.DataFrame:
         rank = self.res.ranking(self.base_year)
         sub = self.res["subindices"]
         sub = sub[sub["year"] == self.base_year].drop(columns="year")
@@ -534,6 +540,16 @@ class ReportView(AnalysisTables):
                 + [(s, self.subsystem_name(s), fmt.SCORE) for s in subs])
 
     def coupling_frame(self, year: int | None = None) -> pd.DataFrame:
+        """The pairs' coupling rows of ``year`` (default: the base year) with names, grade,
+        type and how firm each lagging-side call is, in the pairs' order; made once per view
+        (several sections show it), each caller gets a copy."""
+        key = year or self.base_year
+        cache = self.__dict__.setdefault("_coupling_frames", {})
+        if key not in cache:
+            cache[key] = self._coupling_frame(key)
+        return cache[key].copy()
+
+    def _coupling_frame(self, year: int | None = None) -> pd.DataFrame:
         c = self.res["coupling"]
         c = c[c["year"] == (year or self.base_year)].copy()
         c["name"] = self.region_names(c["region_code"])

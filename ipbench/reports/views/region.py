@@ -60,6 +60,12 @@ class RegionView(ApplicantTables, ReportView):
                              self.paragraphs(self.lg.col(pairs, "")))
 
     def _pair_sentences(self) -> pd.DataFrame:
+        """The region's sentence per pair (the summary and the pairs' section show them)."""
+        if "_pair_said" not in self.__dict__:
+            self._pair_said = self._say_pairs()
+        return self._pair_said
+
+    def _say_pairs(self) -> pd.DataFrame:
         c = self.coupling_frame()
         c = c[c["region_code"] == self.code]
         cat = self.res["catalogue"].drop_duplicates("subsystem").set_index("subsystem")
