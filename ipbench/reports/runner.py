@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,10 +250,12 @@ class Workers:
             p.start()
         self._closed = False
 
-    def run(self, jobs_to_run: list[Job], out_root: Path, manifest: dict[str, Any],
-            bar: Any) -> list[Outcome]:
+    def submit(self, jobs_to_run: list[Job], out_root: Path, manifest: dict[str, Any]) -> None:
         for job in jobs_to_run:
             self.jobs.put((job, str(out_root), manifest))
+
+    def collect(self, jobs_to_run: list[Job], bar: Any) -> list[Outcome]:
+        """The outcomes of the submitted ``jobs_to_run`` (a dead worker's pages fail)."""
         outcomes: list[Outcome] = []
         while len(outcomes) < len(jobs_to_run):
             try:
@@ -286,15 +289,25 @@ def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
             workers: Workers | None = None) -> list[Outcome]:
     """Build the pages of ``jobs_to_run``: in ``workers`` (started already) or ``n_workers``
     new worker processes, or in this process with one kernel when one worker is enough."""
+    return start(jobs_to_run, n_workers, cwd, out_root, manifest, progress, workers)()
+
+
+def start(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
+          manifest: dict[str, Any], progress: bool = True,
+          workers: Workers | None = None) -> Callable[[], list[Outcome]]:
+    """:func:`execute` in two halves: the pages are handed to the worker processes now, and
+    the returned function waits for their outcomes (meanwhile this process is free for other
+    work: the workbook, the atlas). With one worker the pages are built here, before it
+    returns."""
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs_to_run), desc="reports", unit="report", disable=not progress)
-    try:
-        if workers is None and (n_workers <= 1 or len(jobs_to_run) <= 1):
-            from ipbench.reports.engine import WarmKernel
-            from ipbench.reports.export import make_exporter
+    if workers is None and (n_workers <= 1 or len(jobs_to_run) <= 1):
+        from ipbench.reports.engine import WarmKernel
+        from ipbench.reports.export import make_exporter
 
-            outcomes: list[Outcome] = []
+        outcomes: list[Outcome] = []
+        try:
             kernel = WarmKernel(cwd)
             exporter = make_exporter()
             try:
@@ -303,16 +316,22 @@ def execute(jobs_to_run: list[Job], n_workers: int, cwd: Path, out_root: Path,
                     bar.update()
             finally:
                 kernel.shutdown()
-            return outcomes
-        own = workers is None
-        pool = workers or Workers(n_workers, cwd)
-        try:
-            return pool.run(jobs_to_run, out_root, manifest, bar)
         finally:
+            bar.close()
+        return lambda: outcomes
+    own = workers is None
+    pool = workers or Workers(n_workers, cwd)
+    pool.submit(jobs_to_run, out_root, manifest)
+
+    def wait() -> list[Outcome]:
+        try:
+            return pool.collect(jobs_to_run, bar)
+        finally:
+            bar.close()
             if own:
                 pool.close()
-    finally:
-        bar.close()
+
+    return wait
 
 
 # ------------------------------------------------------------------------------ the command
@@ -386,21 +405,26 @@ def _run(ev: Any, project: Any, params_file: Path, only: list[str] | None, jobs:
         else:
             todo.append(job)
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(todo), 8))
-    if todo:
-        outcomes += execute(todo, n_workers, project.root, out_root, manifest, progress,
-                            workers)
-    workbook = out_root / f"{ev.params.name}_results.xlsx"
-    wb_key = out_root / ".cache" / "workbook.json"
-    if force or not workbook.is_file() or not wb_key.is_file() or json.loads(
-            wb_key.read_text(encoding="utf-8")).get("run_id") != manifest["run_id"]:
-        from ipbench.reports.workbook import write_workbook
+    pages = (start(todo, n_workers, project.root, out_root, manifest, progress, workers)
+             if todo else list)
+    # the workbook and the atlas are written here while the workers build the pages
+    try:
+        workbook = out_root / f"{ev.params.name}_results.xlsx"
+        wb_key = out_root / ".cache" / "workbook.json"
+        if force or not workbook.is_file() or not wb_key.is_file() or json.loads(
+                wb_key.read_text(encoding="utf-8")).get("run_id") != manifest["run_id"]:
+            from ipbench.reports.workbook import write_workbook
 
-        write_workbook(Results.read(run_dir), workbook)
-        write_atomic(wb_key, json.dumps({"run_id": manifest["run_id"]}))
-    from ipbench.reports.atlas import write_suite_atlas
+            write_workbook(Results.read(run_dir), workbook)
+            write_atomic(wb_key, json.dumps({"run_id": manifest["run_id"]}))
+        from ipbench.reports.atlas import write_suite_atlas
 
-    atlas_href, atlas_error = write_suite_atlas(run_dir, out_root,
-                                                f"{manifest['run_id']}-{inputs['renderer']}", force)
+        atlas_href, atlas_error = write_suite_atlas(run_dir, out_root,
+                                                    f"{manifest['run_id']}-{inputs['renderer']}", force)
+    except BaseException:
+        pages()  # the pages finish (and the workers end) before the error goes up
+        raise
+    outcomes += pages()
     every = all_jobs if not only else plan(ev.params, project, run_dir, names, None, out_root)
     entries = _index_entries(every, outcomes, out_root)
     index = out_root / "index.html"
