@@ -27,7 +27,13 @@ import pandas as pd
 
 from ipbench.errors import DataError
 from ipbench.patents.mappings import FIELDS, ColumnMapping
-from ipbench.patents.records import RECORD_COLUMNS, RECORDS, create_records_table, known_statuses, stage_select
+from ipbench.patents.records import (
+    RECORD_COLUMNS,
+    RECORDS,
+    create_records_table,
+    known_statuses,
+    stage_select,
+)
 
 RAW_FILES = "raw_files"  # file_no, name, row_offset: spreadsheet row = rowid - row_offset
 _BLOCK = 1 << 20
