@@ -65,7 +65,9 @@ class WarmKernel:
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-        self.km.start_kernel(cwd=str(cwd), env=env)
+        # no input history: pages need none, and parallel kernels would share one SQLite file
+        self.km.start_kernel(cwd=str(cwd), env=env,
+                             extra_arguments=["--HistoryManager.enabled=False"])
         self.startup_timeout = startup_timeout
         code = WARMUP
         if prepare:
