@@ -171,7 +171,7 @@ def test_skipped_sections_show_the_note():
                 "status", "events", "origins"):
         text = _visible(page[key])
         assert "数据中没有专利著录项目数据" in text, key
-        assert "patent_records source" in text, key
+        assert "在数据集的 sources.yaml 中加载专利著录数据" in text, key  # the hint, in the page's language
 
 
 def test_no_foreign_and_absent_event_columns_are_said():
