@@ -204,3 +204,43 @@ def test_row_numbers_survive_a_parallel_read(tmp_path):
     assert sorted(bad["_row"]) == [7 + 2, 123457 + 2, n - 2 + 2]  # header = row 1
     assert r.counts["patents"] == n - 3
     assert value(r.facts, "320100", "ALL", 2023, "patent_app_invention") == n / 2 - 1
+
+
+def test_cells_sharing_a_key_are_told_apart(tmp_path, monkeypatch):
+    """IPC, applicant and location cells are joined on hash keys; cells whose keys collide
+    (forced here: keys modulo 3) get keys of their own, so every count and table is unchanged."""
+    import ipbench.patents.records as records
+
+    head = "申请号,申请日,授权公告日,主分类号,分类号,申请（专利权）人,地址,国省代码,专利类型\n"
+    rows = ["CN202310000001.1,2023-01-05,2024-01-02,H01L21/02,B63B1/00,南通船舶有限公司,,320684,发明",
+            "CN202310000002.1,2023-02-05,,B63B1/00,,南通大学;南通电子有限公司,南京市江宁区,,发明",
+            "CN202320000003.1,2023-03-05,2023-09-01,D03D15/00,H01L21/02,张三,江苏省南通市海门区人民路1号,,实用新型",
+            "CN202330000004.1,2023-04-05,,,,Siemens AG,南京市江宁区,32,外观设计",
+            "CN202310000005.1,2023-05-05,,A61K31/00,,南京大学,,320115,发明",
+            "CN202310000001.1,2023-01-05,,H01L21/02,,南通船舶有限公司,,320684,发明"]
+    path = tmp_path / "a.csv"
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    exact = run([path], years=[2023, 2024])
+    strong = records.key_sql
+    monkeypatch.setattr(records, "key_sql", lambda key: f"(({strong(key)}) % 3)")
+    clashing = run([path], years=[2023, 2024])
+    assert clashing.counts == exact.counts and exact.counts["patents"] == 5
+    pd.testing.assert_frame_equal(clashing.facts, exact.facts)
+    for name, t in exact.tables.items():
+        keys = [c for c in t.columns if t[c].dtype.kind != "f"]
+        pd.testing.assert_frame_equal(clashing.tables[name].sort_values(keys, ignore_index=True),
+                                      t.sort_values(keys, ignore_index=True), obj=name)
+    assert len(exact.tables["patent_applicants"]) > 0
+
+
+def test_merged_rows_keep_an_ipc_pair_no_single_row_has(tmp_path):
+    """Two rows of one application merge field by field: the main IPC of one row and the IPC
+    list of the other form a pair that no row has; the merged patent still has its codes."""
+    path = tmp_path / "a.csv"
+    path.write_text("app_no,filing_date,grant_date,patent_type,ipc_main,ipc_all,area_code\n"
+                    "202310000001,2023-01-05,2024-01-01,发明,B63B1/00,H01L21/02,320115\n"
+                    "202310000001,2023-01-05,2024-02-01,发明,H01L21/02,A61K31/00,320115\n", encoding="utf-8")
+    r = run([path], mapping="ipbench", years=[2023])
+    assert r.counts["merged"] == 1 and r.counts["no_industry"] == 0
+    assert value(r.facts, "320100", "MARINE", 2023, "patent_app_total") == 0.5  # B63B1/00 of 2 codes
+    assert r.tables["patent_ipc"]["ipc_group"].unique().tolist() == ["B63B1"]

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from ipbench.errors import DataError, ParamsError
 from ipbench.patents.aggregate import (
@@ -51,7 +52,7 @@ from ipbench.patents.records import (
     rows_sql,
 )
 from ipbench.patents.regions import REASONS, RegionAssigner, default_assigner
-from ipbench.patents.tables import landscape_exprs
+from ipbench.patents.tables import TABLES, applicant_parts, attach_names, landscape_exprs
 
 ENGINES = ("duckdb", "spark")
 APPLICANT_SEPARATOR = "[;；|]"
@@ -334,16 +335,19 @@ NARROW = ("patents", "ipc_codes", "ipc_sets", "events", "lookup", "app_sets", "a
 
 def _exprs(t: dict, policy: str, years: list[int]) -> tuple:
     """The facts expression (over materialised ``compact``/``event_values`` or their
-    expressions) and the landscape expressions, on whichever backend ``t`` lives."""
+    expressions), the landscape expressions but ``patent_applicants``, the applicant names
+    table and a function giving the parts of ``patent_applicants`` from a patents table
+    (:func:`ipbench.patents.tables.applicant_parts`), on whichever backend ``t`` lives."""
     sets = t["ipc_sets"].select("ipc_key", "ipc_main", "n_ipc")
     compact = compact_expr(t["patents"], t["ipc_codes"], t["lookup"], policy, ipc_sets=sets)
     events = event_weights_expr(t["patents"], t["ipc_codes"], t["events"], t["lookup"], policy,
                                 ipc_sets=sets)
     weights = industry_weights(sets.rename(app_key="ipc_key"), t["ipc_codes"].rename(app_key="ipc_key"),
                                t["lookup"], policy, with_all=False).rename(ipc_key="app_key")
-    land = landscape_exprs(t["patents"], t["app_sets"], t["app_names"].select("app_set", "name_id"),
-                           t["applicant_names"], weights)
-    return compact, events, land
+    names = t["app_names"].select("app_set", "name_id")
+    land = landscape_exprs(t["patents"], t["app_sets"], names, weights)
+    del land["patent_applicants"]
+    return compact, events, land, t["applicant_names"], lambda p: applicant_parts(p, names, weights)
 
 
 def _aggregate(con: duckdb.DuckDBPyConnection, policy: str, years: list[int], variables: list[str], *,
@@ -355,26 +359,64 @@ def _aggregate(con: duckdb.DuckDBPyConnection, policy: str, years: list[int], va
     if engine == "duckdb":
         icon = ibis.duckdb.from_connection(con)
         t = {n: icon.table(n) for n in NARROW}
-        compact, events, land = _exprs(t, policy, years)
+        compact, events, land, names, parts = _exprs(t, policy, years)
         for name, e in (("compact", compact), ("event_values", events)):
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {ibis.to_sql(e, dialect='duckdb')}")
         compact, events = icon.table("compact"), icon.table("event_values")
-        return _finish(compact, events, land, years, variables, empty)
+
+        def applicants() -> list[ibis.Table]:
+            # the applicants table is computed last, from a narrow copy of what it reads: the
+            # patents table and the facts' tables are dropped to leave room for its groups
+            con.execute("CREATE OR REPLACE TABLE _applicant_input AS SELECT region_code, filing_year,"
+                        " grant_year, app_set, ipc_key FROM patents WHERE region_code IS NOT NULL")
+            con.execute("DROP VIEW patents")
+            for name in ("placed", "compact", "event_values", "events"):
+                con.execute(f"DROP TABLE {name}")
+            return parts(icon.table("_applicant_input"))
+
+        def batches(e: ibis.Table) -> pa.RecordBatchReader:
+            return con.sql(ibis.to_sql(e, dialect="duckdb")).to_arrow_reader(BATCH_ROWS)
+
+        return _finish(compact, events, land, names, applicants, batches, years, variables, empty)
     from ipbench.patents.spark import spark_tables
 
     with spark_tables(con, NARROW, spark=spark, spark_dir=spark_dir) as t:
-        compact, events, land = _exprs(t, policy, years)
-        return _finish(compact, events, land, years, variables, empty)
+        compact, events, land, names, parts = _exprs(t, policy, years)
+        return _finish(compact, events, land, names, lambda: parts(t["patents"]),
+                       lambda e: e.to_pyarrow_batches(chunk_size=BATCH_ROWS), years, variables, empty)
 
 
-def _finish(compact, events, land, years, variables, empty):  # noqa: ANN001, ANN202
+def _finish(compact, events, land, names, applicants, batches, years, variables, empty):  # noqa: ANN001, ANN202
+    """Facts and tables as pandas frames; ``applicants()`` gives the parts of the applicants
+    table (computed last), ``batches`` streams an expression as Arrow record batches."""
     facts = empty
     if years:
         expr = facts_from_compact(compact, events, years)
         expr = expr.filter(expr.year.isin(years) & expr.variable.isin(variables))
         facts = _complete(expr.to_pandas(), years, variables)
     tables = {name: e.to_pandas() for name, e in land.items()}
-    return facts, tables
+    lookup = names.to_pyarrow()  # before the streams, each holding the connection until read out
+    tables["patent_applicants"] = _applicants_frame(applicants(), batches, lookup)
+    return facts, {name: tables[name] for name in TABLES}
+
+
+#: rows per Arrow batch when the applicants table is streamed
+BATCH_ROWS = 1 << 20
+
+
+def _applicants_frame(exprs: list, batches: Callable, lookup: pa.Table) -> pd.DataFrame:
+    """The applicants table from its parts (``exprs``), each streamed in batches by ``name_id``
+    (``batches``: expression → record batch reader) with the names looked up batch by batch: the
+    largest table, never held whole in a second form."""
+    parts = []
+    for e in exprs:
+        reader = batches(e)
+        parts += [attach_names(pa.Table.from_batches([b]), lookup) for b in reader]
+    if not parts:
+        parts = [attach_names(reader.schema.empty_table(), lookup)]
+    table = pa.concat_tables(parts)
+    del parts  # the table's buffers are freed as its columns are converted
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _summary_counts(con: duckdb.DuckDBPyConnection, policy: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -443,6 +485,10 @@ def _unassigned(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 #: what the aggregation does not read (the records, their dictionaries and working tables)
 RELEASED = ("records", "merged", "dups", "event_dates", "_event_lists", "_event_counts", "_with_events",
             "app_cells", "_app_cells", "_split", "_kinds", "_ipc_cells", "_loc_cells", "_loc", "issues")
+
+
+#: columns of ``placed`` read by the summary counts and the unassigned rows only
+SUMMARY_ONLY = ("pos", "reason", "undated_lapse", "n_ipc")
 
 
 def _release(con: duckdb.DuckDBPyConnection) -> None:
@@ -543,6 +589,8 @@ def ingest(
     counts |= more
     unassigned = _unassigned(con)
     _release(con)  # the records are summarised: free their memory before the aggregation
+    for column in SUMMARY_ONLY:  # the aggregation reads neither: free their memory too
+        con.execute(f"ALTER TABLE placed DROP COLUMN {column}")
     facts, tables = _aggregate(con, policy, years, variables, engine=engine, spark=spark,
                                spark_dir=spark_dir)
     facts = facts.assign(

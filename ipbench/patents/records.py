@@ -33,9 +33,12 @@ Definitions (documented choices):
 
 **How** (one pass over the rows, the rest on small tables): every file is parsed *while it is
 read* into the narrow table ``records`` (:func:`stage_select`: application key as a number,
-dates, patent type, the raw cells only where they are malformed); IPC cells are normalised once
-per DISTINCT ``(main IPC, all IPC)`` pair (:func:`build_ipc_sets`), duplicates are found by a
-hash aggregate over the key (:func:`find_duplicates`, no sort), issues are filter scans.
+dates, patent type, legal-status class, the raw cells only where they are malformed, and an
+integer key per IPC, applicant and location cell, :func:`key_sql`); IPC cells are normalised
+once per DISTINCT ``(main IPC, all IPC)`` pair (:func:`build_ipc_sets`), applicants and
+locations once per distinct cell, and joined back on the integer keys (:func:`build_dictionary`
+separates cells whose hash keys collide); duplicates are found by a hash aggregate over the key
+(:func:`find_duplicates`, no sort), issues are filter scans.
 """
 
 from __future__ import annotations
@@ -147,12 +150,12 @@ def app_key_text(expr: str) -> str:
             f" ELSE lpad(CAST({expr} AS VARCHAR), 12, '0') END")
 
 
-def key_sql(key: str, prefix: str = "") -> str:
+def key_sql(key: str) -> str:
     """SQL of the cell key ``key`` (:data:`CELL_KEYS`) of a row: DuckDB's 64-bit hash of the
     cells (NULLs included) shifted to a non-negative BIGINT; ``app_h`` is NULL without an
     applicant. Two different cells sharing a key are separated by :func:`build_dictionary`."""
-    expr = f"CAST(hash({', '.join(prefix + c for c in CELL_KEYS[key])}) >> 1 AS BIGINT)"
-    return f"CASE WHEN {prefix}applicant IS NOT NULL THEN {expr} END" if key == "app_h" else expr
+    expr = f"CAST(hash({', '.join(CELL_KEYS[key])}) >> 1 AS BIGINT)"
+    return f"CASE WHEN applicant IS NOT NULL THEN {expr} END" if key == "app_h" else expr
 
 
 def build_dictionary(con: duckdb.DuckDBPyConnection, name: str, key: str,

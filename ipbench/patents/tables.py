@@ -9,7 +9,8 @@ Inputs (built by :mod:`ipbench.patents.ingest`; Spark or DuckDB alike):
 - ``app_sets``: ``app_set``, ``primary_type``, ``n_applicants``, ``iur`` (产学研: a
   university or institute with an enterprise);
 - ``app_names``: ``app_set``, ``name_id`` (every named applicant of the set);
-- ``names``: ``name_id``, ``applicant``, ``applicant_type`` (one row per distinct pair);
+- ``names`` (for :func:`attach_names`): ``name_id``, ``applicant``, ``applicant_type`` (one row
+  per distinct pair);
 - ``weights``: ``ipc_key``, ``industry_code``, ``w`` — the counting policy's industry weights
   per IPC set (:func:`ipbench.patents.aggregate.industry_weights`); industry ``ALL`` has w = 1
   and is added here.
@@ -18,7 +19,7 @@ Inputs (built by :mod:`ipbench.patents.ingest`; Spark or DuckDB alike):
 ``c`` among them granted, co-applied …), so the industry weights join a table of groups, not
 of patents: Σ_p w(p, s) = Σ_groups c · w(set, s), as in
 :func:`ipbench.patents.aggregate.compact_expr`. Applicants are grouped by ``name_id`` (an
-integer) and their names joined to the result.
+integer) and their names looked up in the result (:func:`attach_names`).
 
 Every count is Σ w (件, fractional under the ``fractional`` policy). Tables (keys, then values):
 
@@ -39,6 +40,8 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: table name → (key columns, value columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -55,6 +58,13 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 def _spread(counted: ir.Table, weights: ir.Table, keys: list[str], values: dict[str, str]) -> ir.Table:
     """By ``keys`` and industry: ``ALL`` rows (Σ count) and each industry's (Σ count · w, the
     weights joined on ``ipc_key``); ``values`` maps each output column to a count column."""
+    everyone, by_industry = _spread_parts(counted, weights, keys, values)
+    return everyone.union(by_industry)
+
+
+def _spread_parts(counted: ir.Table, weights: ir.Table, keys: list[str], values: dict[str, str]
+                  ) -> tuple[ir.Table, ir.Table]:
+    """The ``ALL`` rows and the industries' rows of :func:`_spread`, apart."""
     everyone = counted.group_by(keys).aggregate(
         **{v: counted[c].sum().cast("float64") for v, c in values.items()}
     ).mutate(industry_code=ibis.literal("ALL", type="string"))
@@ -62,7 +72,7 @@ def _spread(counted: ir.Table, weights: ir.Table, keys: list[str], values: dict[
     by_industry = j.group_by([*keys, "industry_code"]).aggregate(
         **{v: (j[c].cast("float64") * j.w).sum() for v, c in values.items()})
     cols = [*keys, "industry_code", *values]
-    return everyone.select(cols).union(by_industry.select(cols))
+    return everyone.select(cols), by_industry.select(cols)
 
 
 def _count(t: ir.Table, keys: list[str], flags: tuple[str, ...] = ()) -> ir.Table:
@@ -82,12 +92,30 @@ def _applicant_types(placed: ir.Table, app_sets: ir.Table, weights: ir.Table) ->
                                             "iur_applications": "c_iur"})
 
 
-def _applicants(placed: ir.Table, app_names: ir.Table, names: ir.Table, weights: ir.Table) -> ir.Table:
+def _applicants(placed: ir.Table, app_names: ir.Table, weights: ir.Table) -> tuple[ir.Table, ir.Table]:
     pn = placed.join(app_names, placed.app_set == app_names.app_set)
     pn = pn.select("region_code", "name_id", "ipc_key", year=pn.filing_year,
                    c=ibis.literal(1, type="int64"), c_g=pn.grant_year.notnull().cast("int64"))
-    by_id = _spread(pn, weights, ["region_code", "year", "name_id"], {"applications": "c", "grants": "c_g"})
-    return by_id.join(names, by_id.name_id == names.name_id)
+    return _spread_parts(pn, weights, ["region_code", "year", "name_id"], {"applications": "c", "grants": "c_g"})
+
+
+def applicant_parts(patents: ir.Table, app_names: ir.Table, weights: ir.Table) -> list[ir.Table]:
+    """``patent_applicants`` by ``name_id`` (as in :func:`landscape_exprs`) in two parts, industry
+    ``ALL`` and the industries, each aggregated on its own: the largest table, computed with half
+    its groups in memory at a time. Their union is the table."""
+    placed = patents.filter(patents.region_code.notnull())
+    return [_columns(e, "patent_applicants") for e in _applicants(placed, app_names, weights)]
+
+
+def attach_names(table: pa.Table, names: pa.Table) -> pa.Table:
+    """``patent_applicants`` by ``name_id`` (:func:`landscape_exprs`) with the applicant and its
+    type taken from ``names`` (``name_id, applicant, applicant_type``), in :data:`TABLES` order —
+    a lookup in Arrow, cheaper than carrying the names through the aggregation."""
+    at = pc.index_in(table.column("name_id"), value_set=names.column("name_id"))
+    cols = {c: table.column(c) for c in table.column_names if c != "name_id"}
+    cols |= {c: names.column(c).take(at) for c in ("applicant", "applicant_type")}
+    keys, values = TABLES["patent_applicants"]
+    return pa.table({c: cols[c] for c in (*keys, *values)})
 
 
 def _ipc(placed: ir.Table, weights: ir.Table) -> ir.Table:
@@ -111,18 +139,23 @@ def _origins(patents: ir.Table, weights: ir.Table) -> ir.Table:
     return _spread(counted, weights, keys, {"applications": "c", "grants": "c_g"})
 
 
-def landscape_exprs(patents: ir.Table, app_sets: ir.Table, app_names: ir.Table, names: ir.Table,
+def landscape_exprs(patents: ir.Table, app_sets: ir.Table, app_names: ir.Table,
                     weights: ir.Table) -> dict[str, ir.Table]:
-    """The tables of the module docstring as Ibis expressions."""
+    """The tables of the module docstring as Ibis expressions; ``patent_applicants`` has
+    ``name_id`` in place of the applicant and its type (:func:`attach_names`)."""
     placed = patents.filter(patents.region_code.notnull())
     out = {"patent_applicant_types": _applicant_types(placed, app_sets, weights),
-           "patent_applicants": _applicants(placed, app_names, names, weights),
+           "patent_applicants": ibis.union(*_applicants(placed, app_names, weights)),
            "patent_ipc": _ipc(placed, weights), "patent_status": _status(placed, weights),
            "patent_origins": _origins(patents, weights)}
     return {k: _columns(e, k) for k, e in out.items()}
 
 
 def _columns(e: ir.Table, name: str) -> ir.Table:
-    """The columns of :data:`TABLES` ``name``, in order, ``year`` as int64."""
-    t = e.select(*TABLES[name][0], *TABLES[name][1])
+    """The columns of :data:`TABLES` ``name`` (``name_id`` for the applicant and its type), in
+    order, ``year`` as int64."""
+    keys = list(TABLES[name][0])
+    if name == "patent_applicants":
+        keys = [k for k in keys if k not in ("applicant", "applicant_type")] + ["name_id"]
+    t = e.select(*keys, *TABLES[name][1])
     return t.mutate(year=t.year.cast("int64"))
