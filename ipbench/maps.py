@@ -833,8 +833,9 @@ def _labels(shapes: _Shapes, value: np.ndarray, parent: str, level: str, nationa
 
 #: bump when the drawing changes in a way the source hash below cannot see
 _RENDER_VERSION = "1"
-#: decoded map images kept per process (a report worker draws each suite map once)
-_MEMO_SIZE = 24
+#: decoded map images kept per process (a report worker draws each suite map once; up to
+#: ~8 MB each)
+_MEMO_SIZE = 12
 _memo: OrderedDict[str, _Image] = OrderedDict()
 
 
@@ -915,13 +916,16 @@ def _series_key(values: pd.Series) -> list[Any]:
 @lru_cache(maxsize=1)
 def _code_hash() -> str:
     """Hash of the code that draws the maps (this module and :mod:`ipbench.geo`) and of the
-    libraries' versions: a cached image never outlives the drawing it came from."""
+    libraries' versions (and :mod:`ipbench.fonts`): a cached image never outlives the drawing
+    it came from."""
     import hashlib
 
     import matplotlib as mpl
 
+    from ipbench import fonts
+
     h = hashlib.sha256(_RENDER_VERSION.encode())
-    for module in (__file__, geo.__file__):
+    for module in (__file__, geo.__file__, fonts.__file__):
         h.update(Path(module).read_bytes())
     h.update(mpl.__version__.encode())
     return h.hexdigest()
@@ -931,6 +935,9 @@ def _key(spec: dict[str, Any]) -> str:
     import hashlib
     import json
 
+    import matplotlib as mpl
+
+    spec = {**spec, "fonts": list(mpl.rcParams["font.family"])}  # the CJK font in use
     blob = json.dumps(spec, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256((_code_hash() + blob).encode()).hexdigest()[:32]
 
