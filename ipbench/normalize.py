@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ipbench._checks import (
     align_to_columns,
@@ -137,6 +136,8 @@ def rank(X: Any, directions: Any = None, ties: str = "min") -> pd.DataFrame:
     """
     if ties not in _TIES:
         raise InputError(f"unknown ties method {ties!r}; use one of {_TIES}")
+    from scipy.stats import rankdata  # here: importing scipy.stats costs ~1.5 s
+
     df, x, d = _prepare(X, directions)
     return _wrap(rankdata(x * d, method=ties, axis=0).astype(float), df)
 
@@ -146,6 +147,8 @@ def percentile(X: Any, directions: Any = None) -> pd.DataFrame:
 
     Ties share the lowest rank ("sport" ranking). Reference: COINr ``n_prank``.
     """
+    from scipy.stats import rankdata
+
     df, x, d = _prepare(X, directions)
     n = x.shape[0]
     if n < 2:

@@ -79,3 +79,28 @@ def test_base_font_is_cached_and_rare_characters_fall_back_to_the_full_font(tmp_
     finally:
         webfont.base_font.cache_clear()
         webfont.font_face_css.cache_clear()
+
+
+def test_truetype_base_keeps_the_outlines():
+    """The CFF → TrueType conversion of the base font moves no outline by more than a few
+    units of the 1,000-unit em (cu2qu's tolerance is 1), and keeps advance widths."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    from ipbench.fonts import cjk_font_path
+    from ipbench.reports import webfont
+
+    text = "南通市知识产权耦合协调度（D）0.62%"
+    cff = TTFont(io.BytesIO(webfont._subset(cjk_font_path(), text, flavor=None)))
+    tt = TTFont(io.BytesIO(webfont._to_truetype(webfont._subset(cjk_font_path(), text, None))))
+    assert "glyf" in tt and "CFF " not in tt
+    cff_glyphs, tt_glyphs = cff.getGlyphSet(), tt.getGlyphSet()
+    for ch in text:
+        name = cff.getBestCmap()[ord(ch)]
+        assert tt.getBestCmap()[ord(ch)] == name
+        assert tt["hmtx"][name] == cff["hmtx"][name]
+        boxes = []
+        for glyphs in (cff_glyphs, tt_glyphs):
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            boxes.append(pen.bounds)
+        assert all(abs(a - b) <= 2 for a, b in zip(*boxes, strict=True)), (ch, boxes)

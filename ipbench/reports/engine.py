@@ -69,6 +69,17 @@ class WarmKernel:
         self.km.start_kernel(cwd=str(cwd), env=env,
                              extra_arguments=["--HistoryManager.enabled=False"])
         self.startup_timeout = startup_timeout
+        # ONE client for the kernel's life: each new client waits for the kernel (a kernel_info
+        # round trip, then at least 0.2 s flushing IOPub), twice a page before this
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            self.kc.wait_for_ready(timeout=startup_timeout)
+        except Exception:
+            self.kc.stop_channels()
+            self.km.shutdown_kernel(now=True)
+            raise
+        self.kc.allow_stdin = False
         code = WARMUP
         if prepare:
             body = "".join(f"    {line}\n" for line in prepare.splitlines())
@@ -77,17 +88,11 @@ class WarmKernel:
         _current = self
 
     def run_code(self, code: str, timeout: float = 120) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=self.startup_timeout)
-            reply = kc.execute_interactive(code, timeout=timeout, store_history=False,
-                                           output_hook=lambda msg: None)
-            if reply["content"]["status"] != "ok":
-                c = reply["content"]
-                raise RuntimeError(f"kernel setup failed: {c.get('ename')}: {c.get('evalue')}")
-        finally:
-            kc.stop_channels()
+        reply = self.kc.execute_interactive(code, timeout=timeout, store_history=False,
+                                            output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            c = reply["content"]
+            raise RuntimeError(f"kernel setup failed: {c.get('ename')}: {c.get('evalue')}")
 
     def reset(self) -> None:
         self.run_code(RESET)
@@ -95,6 +100,7 @@ class WarmKernel:
     def shutdown(self) -> None:
         global _current
         try:
+            self.kc.stop_channels()
             self.km.shutdown_kernel(now=True)
         finally:
             if _current is self:
@@ -125,11 +131,8 @@ class WarmEngine(NBClientEngine):
             stdout_file=stdout_file,
             stderr_file=stderr_file,
         )
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        client.kc = _current.kc  # the kernel's ready client: no new one, no wait (see WarmKernel)
+        return client.execute()
 
 
 papermill_engines.register(ENGINE, WarmEngine)

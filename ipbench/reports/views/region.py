@@ -114,8 +114,9 @@ class RegionView(ApplicantTables, ReportView):
         peers = self._peer_codes(comp["region_code"].unique())
         mean = comp[comp["region_code"].isin(peers)].groupby("year")["score"].mean()
         n_regions = comp["region_code"].nunique()
-        fig = new_figure(10, 3.2)
-        ax, ax2, ax3 = fig.subplots(1, 3)
+        fig = new_figure(10, 3.2, layout=None)  # fixed margins: see new_figure
+        ax, ax2, ax3 = fig.subplots(1, 3, gridspec_kw={"left": 0.05, "right": 0.99, "top": 0.9,
+                                                        "bottom": 0.1, "wspace": 0.2})
         c = self.res["coupling"]
         c = c[c["region_code"] == self.code]
         for key, _, _ in self.pairs():

@@ -1,0 +1,36 @@
+"""The user's cache folder for derived files that are slow to make and never change for the
+same inputs (the base web font, simplified map outlines): ``$IPBENCH_CACHE``, else
+``$XDG_CACHE_HOME/ipbench`` (``%LOCALAPPDATA%\\ipbench`` on Windows), else
+``~/.cache/ipbench``. Entries are named by a hash of everything they derive from and written
+atomically, so concurrent report workers never read half a file; deleting the folder only
+costs the time to make them again."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def cache_dir(*parts: str) -> Path:
+    """The cache folder (or a sub-folder of it, created)."""
+    env = os.environ.get("IPBENCH_CACHE")
+    if env:
+        base = Path(env)
+    else:
+        root = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+        base = (Path(root) if root else Path.home() / ".cache") / "ipbench"
+    folder = base.joinpath(*parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
