@@ -101,3 +101,23 @@ def test_scope_rows_pool_the_regions_and_distribution_is_over_the_scope(result):
     assert prov.loc[prov.industry_code == "MARINE", "is_region"].tolist() == [True]  # 江苏
     ot = out["landscape_origin_trends"]
     assert ot[(ot.industry_code == "MARINE") & (ot.origin == "DE")]["year"].tolist() == [2020]
+
+
+def test_equal_counts_are_ties_whatever_the_summation_order():
+    """Fractional counts summed in another order (DuckDB's threads) differ in the 12th digit:
+    equal counts keep one order (by code) and one rank, whatever the rows' order."""
+    from ipbench.analysis import landscape as ls
+
+    thirds = [1 / 3] * 3 + [0.1] * 10  # 1.0 both ways, but summed apart they differ by 1e-16
+    ipc = pd.DataFrame({"region_code": "320600", "industry_code": "MARINE", "year": 2020,
+                        "ipc_subclass": ["B63B"] * 3 + ["A01K"] * 10, "applications": thirds})
+    orig = pd.DataFrame({"industry_code": "MARINE", "year": 2020, "origin": "CN",
+                         "province": ["320000"] * 3 + ["330000"] * 10, "applications": thirds,
+                         "grants": 0.0})
+    outs = []
+    for seed in (0, 1, 2):
+        shuffled = ipc.sample(frac=1, random_state=seed)
+        by_p = ls.origins(orig.sample(frac=1, random_state=seed), "MARINE", [2020])[1]
+        comp = ls.ipc_composition(shuffled, "320600", "MARINE", [2020])
+        outs.append((list(comp["code"]), list(by_p["province"]), list(by_p["rank"])))
+    assert all(o == (["A01K", "B63B"], ["320000", "330000"], [1, 1]) for o in outs), outs

@@ -63,8 +63,7 @@ def ipc_composition(ipc: pd.DataFrame, region: str, industry: str, years: Sequen
     out["share_first"] = (s1 / s1.sum()).reindex(out.index).fillna(0.0) if s1.sum() else float("nan")
     out["share_second"] = (s2 / s2.sum()).reindex(out.index).fillna(0.0) if s2.sum() else float("nan")
     out["shift_pp"] = (out["share_second"] - out["share_first"]) * 100
-    out = out.sort_values("applications", ascending=False).head(n)
-    return out.rename_axis("code").reset_index()
+    return _ordered(out.rename_axis("code").reset_index(), "code").head(n).reset_index(drop=True)
 
 
 def life_cycle(applicants: pd.DataFrame, region: str | None, industry: str) -> pd.DataFrame:
@@ -88,7 +87,7 @@ def regional_distribution(facts: pd.DataFrame, industry: str, years: Sequence[in
     g = f.groupby("region_code", as_index=False)["value"].sum().rename(columns={"value": "applications"})
     total = g["applications"].sum()
     g["share"] = g["applications"] / total if total else float("nan")
-    return g.sort_values("applications", ascending=False, ignore_index=True)
+    return _ordered(g, "region_code")
 
 
 def legal_status(status: pd.DataFrame, region: str, industry: str) -> pd.DataFrame:
@@ -117,7 +116,14 @@ def origins(orig: pd.DataFrame, industry: str, years: Sequence[int], province: s
     cn = t[(t["origin"] == "CN") & t["province"].notna()]
     by_p = cn.groupby("province", as_index=False)["applications"].sum()
     by_p["share"] = by_p["applications"] / by_p["applications"].sum() if len(by_p) else []
-    by_p["rank"] = by_p["applications"].rank(method="min", ascending=False).astype(int)
+    by_p["rank"] = by_p["applications"].round(9).rank(method="min", ascending=False).astype(int)
     by_p["is_region"] = by_p["province"] == province
-    return (by_o.sort_values("applications", ascending=False, ignore_index=True),
-            by_p.sort_values("rank", ignore_index=True))
+    return _ordered(by_o, "origin"), _ordered(by_p, "province")
+
+
+def _ordered(t: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``t`` by applications, most first, equal counts by ``key``: fractional counts summed in
+    another order differ in the 12th digit, which must not reorder (or rank apart) ties."""
+    return (t.assign(_n=t["applications"].round(9))
+            .sort_values(["_n", key], ascending=[False, True], kind="stable", ignore_index=True)
+            .drop(columns="_n"))
