@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 TYPES = ("invention", "utility", "design")
@@ -124,6 +125,6 @@ def origins(orig: pd.DataFrame, industry: str, years: Sequence[int], province: s
 def _ordered(t: pd.DataFrame, key: str) -> pd.DataFrame:
     """``t`` by applications, most first, equal counts by ``key``: fractional counts summed in
     another order differ in the 12th digit, which must not reorder (or rank apart) ties."""
-    return (t.assign(_n=t["applications"].round(9))
-            .sort_values(["_n", key], ascending=[False, True], kind="stable", ignore_index=True)
-            .drop(columns="_n"))
+    order = np.lexsort((t[key].astype(str).to_numpy(dtype=object),
+                        -t["applications"].to_numpy(dtype=float).round(9)))
+    return t.iloc[order].reset_index(drop=True)
