@@ -244,3 +244,24 @@ def test_merged_rows_keep_an_ipc_pair_no_single_row_has(tmp_path):
     assert r.counts["merged"] == 1 and r.counts["no_industry"] == 0
     assert value(r.facts, "320100", "MARINE", 2023, "patent_app_total") == 0.5  # B63B1/00 of 2 codes
     assert r.tables["patent_ipc"]["ipc_group"].unique().tolist() == ["B63B1"]
+
+
+def test_legal_status_texts_are_classed():
+    """Status texts as CNIPA, incoPat and Patsnap write them: English ones in any case;
+    'Inactive' is not 'active', 审查中 and 在审 are pending, PCT-有效期满 has ended."""
+    import duckdb
+
+    from ipbench.patents.records import known_statuses, status_sql
+
+    con = duckdb.connect()
+    got = known_statuses(con)
+    expect = {"Inactive": "lapsed", "Expired": "lapsed", "Lapsed": "lapsed", "失效": "lapsed",
+              "PCT-有效期满": "lapsed", "期限届满": "lapsed", "全部无效": "lapsed",
+              "审查中": "pending", "在审": "pending", "实质审查": "pending", "Pending": "pending",
+              "有效": "in_force", "部分无效": "in_force", "Active": "in_force",
+              "Granted": "in_force", "授权-有效": "in_force"}
+    assert {k: got[k] for k in expect} == expect
+    texts = ["INACTIVE", "expired", "active", "", None]
+    rows = con.execute(f"SELECT {status_sql('s')} FROM (SELECT unnest(?::VARCHAR[]) AS s)",
+                       [texts]).fetchall()
+    assert [r[0] for r in rows] == ["lapsed", "lapsed", "in_force", None, None]

@@ -54,14 +54,16 @@ DATE_FORMATS = [
 IPC_PATTERN = r"^[A-H][0-9]{2}[A-Z]([0-9]{1,4}/[0-9]{2,6})?$"
 GRANT_KINDS = {"B": "invention", "C": "invention", "U": "utility", "Y": "utility", "S": "design", "D": "design"}
 #: Legal-status texts meaning the right has ended (部分无效 = partly invalidated is not).
-LAPSED_PATTERN = "失效|终止|放弃|届满|撤回|驳回|未缴|撤销|(^|[^分])无效"
+LAPSED_PATTERN = ("失效|终止|放弃|届满|期满|撤回|驳回|未缴|撤销|(^|[^分])无效"
+                  "|inactive|expired|lapsed|abandoned|withdrawn|rejected|revoked|dead")
 #: Legal-status classes (``status_class``), first match wins; NULL when the export has no
-#: status: ``lapsed`` (:data:`LAPSED_PATTERN`), ``pending`` (审中, 实质审查, 公开 without a
-#: grant), ``in_force`` (有效, 授权, 维持, 部分无效 …), else ``other``.
+#: status: ``lapsed`` (:data:`LAPSED_PATTERN`: 失效, 届满, PCT-有效期满, Inactive, Expired …),
+#: ``pending`` (审中, 审查中, 在审, 实质审查, 公开 without a grant), ``in_force`` (有效, 授权,
+#: 维持, 部分无效, Active …), else ``other``; English texts compared in lower case.
 STATUS_CLASSES = {"in_force": "有效 / in force", "pending": "审中 / pending",
                   "lapsed": "失效 / lapsed", "other": "其他 / other"}
-PENDING_PATTERN = "审中|实质审查|实审|公开|受理|pending|examination"
-IN_FORCE_PATTERN = "有效|授权|维持|部分无效|active|granted|in force|alive"
+PENDING_PATTERN = "审中|审查|在审|实审|公开|受理|pending|examination"
+IN_FORCE_PATTERN = "有效|授权|维持|部分无效|(^|[^a-z])active|granted|in force|alive"
 #: Legal-status texts frequent in CNIPA, incoPat and Patsnap exports (简单法律状态, 当前法律状态):
 #: classified once per read by the patterns (:func:`known_statuses`), then matched literally.
 COMMON_STATUSES = (
@@ -256,7 +258,7 @@ def _patent_type(values: dict[str, str]) -> str:
 def status_sql(expr: str) -> str:
     """SQL of the legal-status class of the cell ``expr`` (:data:`STATUS_CLASSES`; NULL when empty)."""
     return (f"CASE WHEN {expr} IS NULL OR trim({expr}) = '' THEN NULL"
-            f" WHEN regexp_matches({expr}, '{LAPSED_PATTERN}') THEN 'lapsed'"
+            f" WHEN regexp_matches(lower({expr}), '{LAPSED_PATTERN}') THEN 'lapsed'"
             f" WHEN regexp_matches(lower({expr}), '{PENDING_PATTERN}') THEN 'pending'"
             f" WHEN regexp_matches(lower({expr}), '{IN_FORCE_PATTERN}') THEN 'in_force'"
             " ELSE 'other' END")
