@@ -21,12 +21,24 @@ def cache_dir(*parts: str) -> Path:
         root = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
         base = (Path(root) if root else Path.home() / ".cache") / "ipbench"
     folder = base.joinpath(*parts)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: this user's folder in the temporary directory
+        folder = Path(tempfile.gettempdir(), f"ipbench-cache-{os.getuid() if hasattr(os, 'getuid') else 0}",
+                      *parts)
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+def write_atomic_bytes(path: Path, data: bytes, *, soft: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename;
+    ``soft``: a failure (disk full, no permission) only means nothing is cached."""
+    if soft:
+        try:
+            write_atomic_bytes(path, data)
+        except OSError:
+            pass
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -60,6 +60,8 @@ def _exporter_class() -> type:
 
     class PageExporter(HTMLExporter):
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            if not hasattr(self, "_init_resources"):  # another nbconvert: its own way
+                return super().from_notebook_node(nb, resources, **kw)
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             self.register_filter("highlight_code", self.filters.get(

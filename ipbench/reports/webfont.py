@@ -76,6 +76,8 @@ def _to_truetype(data: bytes) -> bytes:
     from fontTools.ttLib import TTFont, newTable
 
     font = TTFont(io.BytesIO(data))
+    if "glyf" in font:  # TrueType already (SimHei)
+        return data
     order = font.getGlyphOrder()
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
