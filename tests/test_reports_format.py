@@ -164,3 +164,18 @@ def test_labels_with_dollar_signs_render_literally():
     fig.savefig(io.BytesIO(), format="png")  # would raise ParseSyntaxException with mathtext
     plt.close(fig)
     assert matplotlib.rcParams["text.parse_math"] is False
+
+
+def test_workbook_cells_blank_missing_and_name_booleans():
+    """The workbook writes cells itself: missing values blank, ±inf as to_excel wrote them,
+    NumPy and Python booleans as 是/否 (never True/False)."""
+    import numpy as np
+    import pandas as pd
+
+    from ipbench.reports.workbook import _cells, _yes_no
+
+    assert _cells(pd.Series([1.5, np.nan, np.inf, -np.inf])) == [1.5, None, "inf", "-inf"]
+    assert _cells(pd.Series([2, 3], dtype="Int64")) == [2.0, 3.0]
+    assert _cells(pd.Series(["a", None, np.nan, 4], dtype=object)) == ["a", None, None, 4]
+    assert [_yes_no(v, "zh") for v in (True, np.bool_(False), "x")] == ["是", "否", "x"]
+    assert _yes_no(np.bool_(True), "en") == "yes"

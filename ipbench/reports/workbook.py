@@ -284,7 +284,7 @@ def _cell(v: object) -> object:
 
 
 def _yes_no(v: object, lang: str) -> object:
-    if isinstance(v, bool):
+    if isinstance(v, bool | np.bool_):
         return ("yes" if v else "no") if lang == "en" else ("是" if v else "否")
     return v
 

@@ -140,9 +140,11 @@ def landscape(ctx: StepContext) -> dict[str, pd.DataFrame]:
         by_o, by_p = ls.origins(ti["patent_origins"], ind, years, province)
         out["landscape_origins"].append((ki, by_o))
         out["landscape_provinces"].append((ki, by_p))
-        by_year = _split(ti["patent_origins"], "year")
+        orig_i = ti["patent_origins"]
+        by_year = ({int(k): g for k, g in orig_i.groupby("year", sort=False)}
+                   if "year" in orig_i.columns and len(orig_i) else {})
         for y in years:
-            rows = by_year.get(str(y), ti["patent_origins"].iloc[:0])
+            rows = by_year.get(int(y), orig_i.iloc[:0])
             out["landscape_origin_trends"].append(({**ki, "year": y}, ls.origins(rows, ind, [y])[0]))
     tables = {k: _stack(v) for k, v in out.items()}
     top = tables["landscape_top_applicants"]
