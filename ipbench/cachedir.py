@@ -1,9 +1,9 @@
 """The user's cache folder for derived files that are slow to make and never change for the
-same inputs (the base web font, simplified map outlines): ``$IPBENCH_CACHE``, else
-``$XDG_CACHE_HOME/ipbench`` (``%LOCALAPPDATA%\\ipbench`` on Windows), else
+same inputs (the base web font, simplified map outlines, region centroids): ``$IPBENCH_CACHE``,
+else ``$XDG_CACHE_HOME/ipbench`` (``%LOCALAPPDATA%\\ipbench`` on Windows), else
 ``~/.cache/ipbench``. Entries are named by a hash of everything they derive from and written
-atomically, so concurrent report workers never read half a file; deleting the folder only
-costs the time to make them again."""
+atomically (:func:`ipbench.atomic.write_atomic`), so concurrent report workers never read half
+a file; deleting the folder only costs the time to make them again."""
 
 from __future__ import annotations
 
@@ -28,21 +28,3 @@ def cache_dir(*parts: str) -> Path:
                       *parts)
         folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def write_atomic_bytes(path: Path, data: bytes, *, soft: bool = False) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename;
-    ``soft``: a failure (disk full, no permission) only means nothing is cached."""
-    if soft:
-        try:
-            write_atomic_bytes(path, data)
-        except OSError:
-            pass
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ipbench.cachedir import cache_dir, write_atomic_bytes
+from ipbench.atomic import write_atomic
+from ipbench.cachedir import cache_dir
 from ipbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -423,7 +424,7 @@ def centroids(codes: str | int | Iterable[Any]) -> pd.DataFrame:
     cent = gpd.GeoSeries(geoms.to_crs(CHINA_ALBERS).centroid, crs=CHINA_ALBERS).to_crs(4326)
     out = pd.DataFrame({"lon": cent.x.to_numpy(), "lat": cent.y.to_numpy()},
                        index=pd.Index(codes, name="region_code"))
-    write_atomic_bytes(cached, json.dumps({c: [float(x), float(y)] for c, x, y in zip(
+    write_atomic(cached, json.dumps({c: [float(x), float(y)] for c, x, y in zip(
         codes, out["lon"], out["lat"], strict=True)}).encode(), soft=True)
     return out
 
@@ -497,7 +498,7 @@ def simplified(parent_code: str | int | None = NATIONAL_CODE, level: str | None 
     frame["geometry"] = np.where(shapely.is_valid(rounded), rounded, geoms)
     buf = io.BytesIO()
     np.save(buf, np.asarray(shapely.to_wkb(frame.geometry.to_numpy()), dtype=bytes))
-    write_atomic_bytes(cached, buf.getvalue(), soft=True)
+    write_atomic(cached, buf.getvalue(), soft=True)
     return frame
 
 

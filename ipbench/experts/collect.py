@@ -185,7 +185,7 @@ class Collection:
     def write_scenario(self, path: str | Path, **kwargs: Any) -> Path:
         """Write the scenario YAML (with a header naming the questionnaires and the CRs),
         then validate it by loading it."""
-        from ipbench.reports.pages import write_atomic
+        from ipbench.atomic import write_atomic
 
         path = Path(path)
         base = Path(self.params_file)

@@ -476,7 +476,7 @@ def write_atlas(res: Any, folder: str | Path, title: str | None = None,
 
     Raises :class:`DataError` when the page exceeds :data:`MAX_BYTES` (pass a larger
     ``tolerance`` to simplify the boundaries more)."""
-    from ipbench.reports.pages import write_atomic
+    from ipbench.atomic import write_atomic
 
     html = atlas_html(res, title, tolerance)
     size = len(html.encode("utf-8"))
@@ -497,7 +497,7 @@ def write_suite_atlas(run_dir: str | Path, out_root: str | Path, key: str,
     stop the suite."""
     import traceback
 
-    from ipbench.reports.pages import write_atomic
+    from ipbench.atomic import write_atomic
     from ipbench.runfolder import Results
 
     out_root = Path(out_root)

@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from ipbench.atomic import write_atomic
 from ipbench.errors import ParamsError
-from ipbench.reports.pages import write_atomic
 from ipbench.reports.provenance import demo_banner_html
 from ipbench.reports.style import CSS
 from ipbench.reports.webfont import embed_font

@@ -167,9 +167,10 @@ def build_one(job: Job, exporter: Any, out_root: Path, manifest: dict[str, Any])
     """Execute one notebook in this process's warm kernel and publish its HTML."""
     import papermill as pm
 
+    from ipbench.atomic import write_atomic
     from ipbench.reports import engine
     from ipbench.reports.export import error_outputs, to_html
-    from ipbench.reports.pages import error_page, write_atomic
+    from ipbench.reports.pages import error_page
 
     t0 = time.perf_counter()
     output = Path(job.output)
@@ -372,8 +373,9 @@ def run(params_file: str | Path, only: list[str] | None = None, jobs: int | None
 def _run(ev: Any, project: Any, params_file: Path, only: list[str] | None, jobs: int | None,
          force: bool, progress: bool, edition: str | None, workers: Workers | None,
          t0: float) -> Summary:
+    from ipbench.atomic import write_atomic
     from ipbench.params import dump_yaml
-    from ipbench.reports.pages import index_page, write_atomic
+    from ipbench.reports.pages import index_page
     from ipbench.runfolder import Results
 
     run_dir, computed = ev.ensure_run(force=force)

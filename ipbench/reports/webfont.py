@@ -24,7 +24,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ipbench.cachedir import cache_dir, write_atomic_bytes
+from ipbench.atomic import write_atomic
+from ipbench.cachedir import cache_dir
 from ipbench.fonts import DEFAULT_FONT, cjk_font_path
 
 #: CSS family name of the embedded subset; first in the pages' font stack (see style.py).
@@ -115,7 +116,7 @@ def base_font(family: str = DEFAULT_FONT) -> tuple[Path, frozenset[int]]:
     stat = source.stat()
     path = cache_dir("fonts") / f"{source.stem}-{stat.st_size}-{int(stat.st_mtime)}-tt.ttf"
     if not path.is_file():  # written atomically: concurrent workers never read half a file
-        write_atomic_bytes(path, _to_truetype(_subset(source, _repertoire(), flavor=None)))
+        write_atomic(path, _to_truetype(_subset(source, _repertoire(), flavor=None)))
     return path, frozenset(TTFont(str(path), lazy=True).getBestCmap())
 
 
