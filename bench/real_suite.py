@@ -24,21 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import cpu_seconds, load_average, pin_blas
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 PARAMS = "params/china_provinces.yaml"
 TARGET_EVAL, TARGET_PAGE = 5.0, 1.5
-
-
-def pin_blas(n: int) -> str:
-    """Limit BLAS/OpenMP threads to ``n`` here and in child processes; describe the setting."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(n)
-    from threadpoolctl import threadpool_info, threadpool_limits
-
-    threadpool_limits(limits=n)
-    libs = [f"{i['internal_api']}={i['num_threads']}" for i in threadpool_info()]
-    return f"BLAS/OpenMP threads pinned to {n} ({', '.join(libs) or 'no BLAS pool loaded yet'})"
 
 
 def main() -> None:
@@ -46,7 +37,6 @@ def main() -> None:
     ap.add_argument("--blas-threads", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2, help="report workers")
     args = ap.parse_args()
-    import numpy  # noqa: F401  (load the BLAS pool before pinning it)
 
     setting = pin_blas(args.blas_threads)
     from _suite import copy_project
@@ -57,7 +47,7 @@ def main() -> None:
     from ipbench.reports.runner import run
 
     print(setting)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = load_average()
     print(f"cpus: {os.cpu_count()}; load average (1, 5, 15 min): {load}; report workers: {args.jobs}"
           " (timings on a loaded machine overstate the code's cost)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,9 +76,9 @@ def main() -> None:
         print(f"evaluation: {times[-1]:.2f} s {ok} the target of {TARGET_EVAL:.0f} s"
               f" (robustness n={ev.params.robustness.n}, included)")
 
-        t, cpu = time.perf_counter(), _cpu()
+        t, cpu = time.perf_counter(), cpu_seconds()
         cold = run(root / PARAMS, jobs=args.jobs, progress=False)
-        total, cpu = time.perf_counter() - t, _cpu() - cpu
+        total, cpu = time.perf_counter() - t, cpu_seconds() - cpu
         pages = len(cold.outcomes)
         per_page = total / max(pages, 1)
         print(f"cold suite: {pages} pages (built {cold.count('built')},"
@@ -104,17 +94,8 @@ def main() -> None:
         ok = ("is not measured (pages failed) against" if cold.count("failed")
               else "meets" if per_page <= TARGET_PAGE else "MISSES")
         print(f"cold suite: {per_page:.2f} s per page {ok} the target of {TARGET_PAGE} s")
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(f"load average at the end (1, 5, 15 min): {load}")
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and of its finished children (report workers, whose
-    kernels they reap): a fairer measure than wall time on a shared machine."""
-    import resource
-
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@
 Prints per-report seconds and the ratios against the targets (cold <= baseline / 8,
 unchanged <= 2 s), and where a page's seconds go: each view method of one page of every
 kind timed in this process on the cold run's folder (maps and figures dominate).
-``--baseline-sample N`` times N reports of each kind with the naive method and extrapolates
-to the whole suite (default: all reports).
+BLAS/OpenMP threads are pinned (``--blas-threads``, default 1) here and in the workers,
+kernels and CLI runs, and the setting printed. ``--baseline-sample N`` times N reports of
+each kind with the naive method and extrapolates to the whole suite (default: all reports).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import cpu_seconds, load_average, pin_blas
 
 from ipbench.reports.kinds import KINDS
 from ipbench.reports.views.base import MAP_CACHE
@@ -64,19 +67,13 @@ def _cells(notebook: Path) -> list[str]:
     return [m for c in nb["cells"] for m in re.findall(r"^r\.(\w+)\(\)", "".join(c["source"]), re.M)]
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and its finished children (workers, kernels, CLI runs)."""
-    import resource
-
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--blas-threads", type=int, default=1)
     ap.add_argument("--baseline-sample", type=int, default=0)
     args = ap.parse_args()
+    print(pin_blas(args.blas_threads))  # here and in the workers, kernels and CLI runs
     from _suite import copy_project
 
     from ipbench.reports.runner import run
@@ -85,7 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_project(Path(tmp) / "project")
         params = root / "params" / "demo.yaml"
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(f"cpus: {os.cpu_count()}; load average (1, 5, 15 min): {load}"
               " (timings on a loaded machine overstate the code's cost)")
         from ipbench.data import build
@@ -95,9 +92,9 @@ def main() -> None:
         build(Project(root))
         print(f"demo store built from the raw files: {time.perf_counter() - t:.1f} s"
               " (not part of the cold suite)")
-        t, cpu = time.perf_counter(), _cpu()
+        t, cpu = time.perf_counter(), cpu_seconds()
         cold = run(params, jobs=args.jobs, progress=False)
-        t_cold, cpu_cold = time.perf_counter() - t, _cpu() - cpu
+        t_cold, cpu_cold = time.perf_counter() - t, cpu_seconds() - cpu
         t = time.perf_counter()
         warm = run(params, jobs=args.jobs, progress=False)
         t_warm = time.perf_counter() - t
@@ -124,7 +121,7 @@ def main() -> None:
         out = Path(tmp) / "naive"
         out.mkdir()
         times = {}
-        cpu_naive = _cpu()
+        cpu_naive = cpu_seconds()
         for kind, code in sample:
             t = time.perf_counter()
             nb_out = out / f"{kind}-{code}.ipynb"
@@ -145,7 +142,7 @@ def main() -> None:
         t_naive = sum(sum(v) / len(v) * sum(1 for j in jobs if j[0] == k)
                       for k, v in per_kind.items())
         note = "" if len(sample) == len(jobs) else f" (extrapolated from {len(sample)} reports)"
-        cpu_naive = _cpu() - cpu_naive
+        cpu_naive = cpu_seconds() - cpu_naive
         print(f"naive baseline: {t_naive:.1f} s{note}; CPU of the timed reports"
               f" {cpu_naive:.1f} s")
         print(f"cold / naive = {t_cold / t_naive:.3f} (target <= 0.125);"
@@ -153,7 +150,7 @@ def main() -> None:
         if len(sample) == len(jobs):
             print(f"cold / naive by CPU = {cpu_cold / cpu_naive:.3f} (less sensitive to the"
                   " machine's load)")
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(f"load average at the end (1, 5, 15 min): {load}")
         shutil.rmtree(out, ignore_errors=True)
 
