@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ipbench.analysis.landscape import TIE_DECIMALS
 from ipbench.patents.applicants import APPLICANT_TYPES
 
 
@@ -51,7 +52,7 @@ def top_applicants(applicants: pd.DataFrame, types: pd.DataFrame, region: str, i
     g["share"] = g["applications"] / total if total else float("nan")
     g["growth"] = g["applicant"].map(growth)
     g["type_zh_en"] = g["applicant_type"].map(APPLICANT_TYPES).fillna(g["applicant_type"])
-    g["rank"] = g["applications"].round(9).rank(method="min", ascending=False).astype(int)
+    g["rank"] = g["applications"].round(TIE_DECIMALS).rank(method="min", ascending=False).astype(int)
     g = g.sort_values(["rank", "applicant"], kind="stable").head(n).reset_index(drop=True)
     return g[["rank", "applicant", "applicant_type", "type_zh_en", "applications", "grants", "share", "growth"]]
 

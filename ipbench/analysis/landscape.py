@@ -27,6 +27,9 @@ import numpy as np
 import pandas as pd
 
 TYPES = ("invention", "utility", "design")
+#: fractional counts are compared at this many decimals: summed in another order (DuckDB's
+#: threads) equal counts differ in the 12th digit, and must stay ties
+TIE_DECIMALS = 9
 EVENTS = {"patent_transfer": "转让 / transfers (次)", "patent_licence": "许可 / licences (次)",
           "patent_pledge": "质押 / pledges (项)"}
 
@@ -117,14 +120,13 @@ def origins(orig: pd.DataFrame, industry: str, years: Sequence[int], province: s
     cn = t[(t["origin"] == "CN") & t["province"].notna()]
     by_p = cn.groupby("province", as_index=False)["applications"].sum()
     by_p["share"] = by_p["applications"] / by_p["applications"].sum() if len(by_p) else []
-    by_p["rank"] = by_p["applications"].round(9).rank(method="min", ascending=False).astype(int)
+    by_p["rank"] = by_p["applications"].round(TIE_DECIMALS).rank(method="min", ascending=False).astype(int)
     by_p["is_region"] = by_p["province"] == province
     return _ordered(by_o, "origin"), _ordered(by_p, "province")
 
 
 def _ordered(t: pd.DataFrame, key: str) -> pd.DataFrame:
-    """``t`` by applications, most first, equal counts by ``key``: fractional counts summed in
-    another order differ in the 12th digit, which must not reorder (or rank apart) ties."""
+    """``t`` by applications, most first, equal counts (:data:`TIE_DECIMALS`) by ``key``."""
     order = np.lexsort((t[key].astype(str).to_numpy(dtype=object),
-                        -t["applications"].to_numpy(dtype=float).round(9)))
+                        -t["applications"].to_numpy(dtype=float).round(TIE_DECIMALS)))
     return t.iloc[order].reset_index(drop=True)

@@ -264,11 +264,7 @@ def _cells(col: pd.Series) -> list[object]:
     if pd.api.types.is_datetime64_any_dtype(col):
         return [None if pd.isna(v) else v.isoformat() for v in col]
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-        arr = col.to_numpy(dtype=float, na_value=np.nan)
-        out: list[object] = [None if v != v else v for v in arr.tolist()]
-        if np.isinf(arr).any():
-            out = ["inf" if v == np.inf else "-inf" if v == -np.inf else v for v in out]
-        return out
+        col = col.to_numpy(dtype=float, na_value=np.nan)
     return [_cell(v) for v in col.tolist()]
 
 
