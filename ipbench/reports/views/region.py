@@ -102,7 +102,7 @@ class RegionView(ApplicantTables, ReportView):
         ax.bar(x - 0.2, sub.loc[self.code].to_numpy(), 0.4, label=self.name)
         ax.bar(x + 0.2, sub.loc[peers].mean().to_numpy(), 0.4, label=self.L("peer_mean"))
         ax.set_xticks(x, [self.subsystem_name(s) for s in sub.columns], rotation=20)
-        ax.set_ylabel(self.L("score"))
+        ax.set_ylabel(self.L("subindices"))
         ax.legend()
         return self.figure(fig, self.L("subindices_figure").format(year=self.base_year))
 
