@@ -30,7 +30,7 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/ruff check ipbench tests bench scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lab: setup
 	$(BIN)/ipbench lab

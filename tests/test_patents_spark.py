@@ -20,7 +20,8 @@ from ipbench.patents.aggregate import (
     facts_from_compact,
 )
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+# one worker runs them all (pytest-xdist), so one Spark session starts
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 PATENTS = pd.DataFrame({
     "app_key": ["p1", "p2", "p3", "p4", "p5", "p6", "p7"],

@@ -395,7 +395,9 @@ def _finish(compact, events, land, names, applicants, batches, years, variables,
         expr = expr.filter(expr.year.isin(years) & expr.variable.isin(variables))
         facts = _complete(expr.to_pandas(), years, variables)
     tables = {name: e.to_pandas() for name, e in land.items()}
-    lookup = names.to_pyarrow()  # before the streams, each holding the connection until read out
+    # before the streams, each holding the connection until read out; sorted by name_id, whose
+    # positions then need no hash lookup (attach_names)
+    lookup = names.to_pyarrow().sort_by("name_id")
     tables["patent_applicants"] = _applicants_frame(applicants(), batches, lookup)
     return facts, {name: tables[name] for name in TABLES}
 

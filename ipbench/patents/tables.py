@@ -110,8 +110,15 @@ def applicant_parts(patents: ir.Table, app_names: ir.Table, weights: ir.Table) -
 def attach_names(table: pa.Table, names: pa.Table) -> pa.Table:
     """``patent_applicants`` by ``name_id`` (:func:`landscape_exprs`) with the applicant and its
     type taken from ``names`` (``name_id, applicant, applicant_type``), in :data:`TABLES` order —
-    a lookup in Arrow, cheaper than carrying the names through the aggregation."""
-    at = pc.index_in(table.column("name_id"), value_set=names.column("name_id"))
+    a lookup in Arrow, cheaper than carrying the names through the aggregation. When ``names``
+    is sorted by ``name_id`` and holds 1, 2, … n, a name's position is its
+    ``name_id`` − 1 (no hash lookup); otherwise it is found by value."""
+    ids = names.column("name_id")
+    if len(ids) and ids[0].as_py() == 1 and ids[len(ids) - 1].as_py() == len(ids) and pc.all(
+            pc.equal(pc.subtract(ids.slice(1), ids.slice(0, len(ids) - 1)), 1)).as_py():
+        at = pc.subtract(table.column("name_id"), 1)
+    else:
+        at = pc.index_in(table.column("name_id"), value_set=ids)
     cols = {c: table.column(c) for c in table.column_names if c != "name_id"}
     cols |= {c: names.column(c).take(at) for c in ("applicant", "applicant_type")}
     keys, values = TABLES["patent_applicants"]
