@@ -17,6 +17,34 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+#: test modules that share one pytest-xdist worker (``make test`` runs ``-n 2 --dist loadgroup``):
+#: those reading the built demo suite, which that worker then builds once
+#: (:func:`_suite.built_demo`), and the Spark tests, which then start Spark once
+SHARED_WORKER = {
+    "test_browser.py": "demo_suite", "test_browser_atlas.py": "demo_suite",
+    "test_reports_format.py": "demo_suite", "test_reports_suite.py": "demo_suite",
+    "test_patents_spark.py": "spark",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # noqa: ANN001, ANN201
+    """``--dist loadgroup`` grouping the modules of :data:`SHARED_WORKER`. pytest-xdist 3.8 groups
+    tests by their ``xdist_group`` mark through a suffix on the node id, which pytest 9.2 no
+    longer carries (node ids are now computed), so its groups were ignored; the scheduler's
+    scope of a test is set here instead: the module's group, else the test itself."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ByModule(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return SHARED_WORKER.get(module) or super()._split_scope(nodeid)
+
+    return ByModule(config, log)
+
+
 def _need_shared(sub: str) -> Path:
     path = SHARED / sub
     if not path.exists():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _suite import built_demo
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("demo_suite")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_index_to_region_report(chromium, tmp_path_factory):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("demo_suite")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 #: besides conftest's headless flags: a dead proxy, and file pages may read file pages
 FLAGS = ["--proxy-server=http://127.0.0.1:9", "--allow-file-access-from-files"]

@@ -20,8 +20,7 @@ from ipbench.patents.aggregate import (
     facts_from_compact,
 )
 
-# one worker runs them all (pytest-xdist), so one Spark session starts
-pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark")]
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 PATENTS = pd.DataFrame({
     "app_key": ["p1", "p2", "p3", "p4", "p5", "p6", "p7"],
@@ -90,7 +89,10 @@ def _run(con, policy: str, by_set: bool = False) -> pd.DataFrame:
     return df.sort_values(["region_code", "industry_code", "year", "variable"], ignore_index=True)
 
 
-@pytest.fixture(scope="module")
+# session scope: under pytest-xdist a module-scoped fixture may be torn down between two of
+# the module's tests (a worker that has no next test yet tears down), and each Spark start
+# costs ~25 s
+@pytest.fixture(scope="session")
 def spark_con():
     if os.environ.get("CI", "").lower() != "true":
         pytest.importorskip("pyspark")

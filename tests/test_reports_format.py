@@ -13,9 +13,6 @@ from ipbench.reports.kinds import KINDS, ONLY_RE
 from ipbench.reports.lang import Lang
 from ipbench.reports.provenance import local_time
 
-#: the tests reading the demo suite run on the worker that builds it (pytest-xdist)
-pytestmark = pytest.mark.xdist_group("demo_suite")
-
 
 def test_counts_are_whole_numbers():
     """47,255.00 件 → 47,255; fractional counts (IPC fractional counting) too."""

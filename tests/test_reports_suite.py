@@ -16,7 +16,7 @@ from ipbench.params import load
 from ipbench.reports.export import external_references
 from ipbench.reports.runner import run, safe_output
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_suite")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
