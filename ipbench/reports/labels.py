@@ -391,9 +391,14 @@ LABELS: dict[str, tuple[str, str]] = {
                      "{name}: technology life cycle (applicants against applications, {first}–{last})"),
     "ls_lc_table": ("{name}历年申请量与申请人数（{first}–{last}年）",
                     "{name}: applications and applicants by year ({first}–{last})"),
-    "ls_lc_note": ("申请人数为当年有申请的申请人；共同申请计入每个申请人，故此处申请量可大于专利件数。",
-                   "Applicants with an application in the year; a co-application counts for each"
-                   " applicant, so applications here may exceed patents."),
+    "ls_lc_note": ("申请人数为当年有申请的申请人，每个计1个；申请量按数据源的计数口径计入本产业，分摊计数时"
+                   "一件专利只计其在本产业的份额，故申请人数可多于申请量；共同申请计入每个申请人，故申请量"
+                   "也可大于专利件数。",
+                   "Applicants with an application in the year, each counted once; applications are"
+                   " counted in this industry under the source's counting policy: apportioned, a"
+                   " patent counts only its share in the industry, so applicants may outnumber"
+                   " applications; a co-application counts for each applicant, so applications may"
+                   " also exceed patents."),
     "ls_lc_read": ("读图：申请量与申请人数同增为成长期；申请量增而申请人数趋稳为成熟期；两者同降为衰退期；"
                    "两者回升为复苏期（Ernst 1997）。",
                    "Reading: both rising = growth; applications rising with applicants levelling"
