@@ -89,9 +89,8 @@ def _run(con, policy: str, by_set: bool = False) -> pd.DataFrame:
     return df.sort_values(["region_code", "industry_code", "year", "variable"], ignore_index=True)
 
 
-# session scope: under pytest-xdist a module-scoped fixture may be torn down between two of
-# the module's tests (a worker that has no next test yet tears down), and each Spark start
-# costs ~25 s
+# session scope: Spark starts (~25 s) once per test process, however the scheduler orders and
+# spreads the module's tests (make test runs two processes, tests/conftest.py)
 @pytest.fixture(scope="session")
 def spark_con():
     if os.environ.get("CI", "").lower() != "true":
