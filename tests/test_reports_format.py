@@ -96,6 +96,8 @@ def test_methods_appendix_states_rules_with_sources(demo_results):
     rows = methods_rows(demo_results, "zh")
     text = " ".join(" ".join(r) for r in rows)
     assert "国家统计局" in text and "年均从业人员" in text and "王淑佳" in text
+    # the industry pages' 份额匹配度 column is defined where it is used
+    assert "份额匹配度" in text and "M_i=1−|s_a−s_b|/(s_a+s_b)" in text
     assert all(src for _, _, src in rows)
 
 

@@ -59,6 +59,12 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
          ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
           "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
          ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)")),
+        (("份额匹配度", "Share matching"),
+         ("M_i=1−|s_a−s_b|/(s_a+s_b)，s_a、s_b 为区域在评价范围内的发明专利授权量份额与增加值份额；"
+          "1 为两份额相同，越小越不匹配，一方份额为 0 时为 0。",
+          "M_i=1−|s_a−s_b|/(s_a+s_b), s_a and s_b = the region's shares of the scope's invention"
+          " grants and value added; 1 = equal shares, lower = less matched, 0 when one share is 0."),
+         ("DOMAIN.md §3（份额型空间匹配）", "DOMAIN.md §3 (share-based spatial matching)")),
         (("集中度", "Concentration"),
          ("基尼系数、赫芬达尔指数 HHI=Σs_i²（下限 1/n）、CRk=前k位份额之和。",
           "Gini, HHI=Σs_i² (floor 1/n), CRk = sum of the k largest shares."),
