@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _common import pin_blas  # noqa: E402  (bench/ is the script's folder)
+from _common import cpu_seconds, pin_blas  # noqa: E402  (bench/ is the script's folder)
 
 CODES = ["320102", "320115", "320205", "320214", "320311", "320412", "320505", "320583",
          "320613", "320684", "320706", "320803", "320902", "321002", "321102", "321202", "321302"]
@@ -108,11 +108,6 @@ def generate(path: Path, rows: int) -> None:
     con.close()
 
 
-def _cpu_seconds() -> float:
-    u = resource.getrusage(resource.RUSAGE_SELF)
-    return u.ru_utime + u.ru_stime
-
-
 def arrow_threads() -> int:
     """Arrow's CPU pool set to the usable cores: Arrow sizes it from ``OMP_NUM_THREADS``, which
     pinning BLAS sets to 1, and the ingest uses Arrow to convert and join its tables."""
@@ -150,7 +145,7 @@ def phase_duckdb(path: Path) -> dict:
     arrow_threads()
     settings = thread_settings()
     marks: list[tuple[str, float]] = []
-    t0, c0 = time.perf_counter(), _cpu_seconds()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     # DuckDB threads = the cores this process may use; memory_limit keeps the peak under 4 GB
     r = ingest([path], mapping="ipbench", policy="fractional", years=list(range(2016, 2025)),
                threads=available_cores(), memory_limit="3GB",
@@ -160,7 +155,7 @@ def phase_duckdb(path: Path) -> dict:
     steps = {name: round(end - start, 1) for (name, start), end in zip(marks, ends, strict=True)}
     f = r.facts
     check = f[(f.industry_code == "ALL") & (f.variable == "patent_app_total")]["value"].sum()
-    return {"seconds": secs, "cpu_seconds": _cpu_seconds() - c0, "threads": available_cores(),
+    return {"seconds": secs, "cpu_seconds": cpu_seconds() - c0, "threads": available_cores(),
             "patents": r.counts["patents"], "duplicates": r.counts["duplicates"],
             "facts": len(f), "app_total_all": float(check),
             "tables": {k: len(v) for k, v in r.tables.items()}, "settings": settings,
@@ -177,7 +172,7 @@ def phase_pandas(path: Path) -> dict:
 
     arrow_threads()
     settings = thread_settings()
-    t0, c0 = time.perf_counter(), _cpu_seconds()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     df = pd.read_csv(path, dtype=str)
     key = df["app_no"].str.replace(r"^(CN|ZL)|[\s.]", "", regex=True).str[:12]
     df = df.assign(app_key=key).drop_duplicates("app_key")
@@ -208,7 +203,7 @@ def phase_pandas(path: Path) -> dict:
         ["region_code", "industry_code", "filing_year", "applicant"])["w"].sum()
     secs = time.perf_counter() - t0
     total_all = float(apps.xs("ALL", level="industry_code").sum())
-    return {"seconds": secs, "cpu_seconds": _cpu_seconds() - c0, "patents": int(len(df)),
+    return {"seconds": secs, "cpu_seconds": cpu_seconds() - c0, "patents": int(len(df)),
             "app_total_all": total_all, "applicant_rows": int(len(per)), "settings": settings,
             "note": "applications and applicants' applications only (no grants, in-force stock,"
                     " events, types, IPC, status or origins tables)"}
