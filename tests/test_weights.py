@@ -437,9 +437,27 @@ def test_cost_direction_equals_negated_column(X, data):
     d[j] = -1
     N = X.copy()
     N[:, j] = -N[:, j]
-    _defined(W.critic, X)
+    # CRITIC's definedness is that of the case compared (the flipped column), not of X: X's
+    # columns may be perfectly anti-correlated (defined) and the flipped ones perfectly
+    # correlated (undefined); then both forms must refuse alike
+    try:
+        W.critic(N)
+    except InputError:
+        with pytest.raises(InputError, match="undefined"):
+            W.critic(X, directions=d)
+    _defined(W.critic, N)
     for f in (W.entropy, W.critic, W.std):
         np.testing.assert_allclose(f(X, directions=d).to_numpy(), f(N).to_numpy(), atol=1e-10)
+
+
+def test_cost_direction_that_makes_columns_perfectly_correlated_is_refused_alike():
+    """Found by Hypothesis in a fresh clone: the columns of X are perfectly anti-correlated
+    (CRITIC defined), but with the first one a cost indicator they are perfectly correlated."""
+    X = np.array([[2.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
+    W.critic(X)
+    for args, kwargs in (((X,), {"directions": [-1, 1]}), ((X * [-1, 1],), {})):
+        with pytest.raises(InputError, match="perfectly correlated"):
+            W.critic(*args, **kwargs)
 
 
 # --- degenerate input (issue 11): tolerance, same verdict for the same case, plain numbers --
