@@ -259,8 +259,8 @@ class Comparison:
 
     @cached_property
     def grades(self) -> pd.DataFrame:
-        """Matching pairs in ``year``: D and grade (its name) per scenario; ``changed`` when
-        the grade differs between scenarios."""
+        """Matching pairs in ``year``: D (and ``D_text``, D as shown beside its grade) and grade
+        (its name) per scenario; ``changed`` when the grade differs between scenarios."""
         gcol = "grade_en" if self.lang == "en" else "grade_zh"
         pcol = "pair_en" if self.lang == "en" else "pair_zh"
         frames, pair_names = [], {}
@@ -273,7 +273,9 @@ class Comparison:
             if pcol in c:
                 pair_names.update(dict(zip(c["pair"], c[pcol], strict=True)))
             c = c.set_index(["region_code", "pair"])
-            frames.append(c[["D", gcol]].rename(columns={"D": f"D:{lab}", gcol: f"grade:{lab}"}))
+            cols = ["D", gcol] + (["D_text"] if "D_text" in c else [])
+            frames.append(c[cols].rename(columns={"D": f"D:{lab}", gcol: f"grade:{lab}",
+                                                  "D_text": f"D_text:{lab}"}))
         if len(frames) < 2:
             return pd.DataFrame()
         table = pd.concat(frames, axis=1).reset_index()

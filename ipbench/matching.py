@@ -88,9 +88,28 @@ class Bands:
         if bad.any():
             i = int(np.argmax(bad))
             raise InputError(f"{what} {v.flat[i]!r} lies outside the bands [{lo}, {hi}]")
+        return self._band(v, closed)
+
+    def _band(self, v: np.ndarray, closed: str) -> np.ndarray:
         inner = np.asarray(self.edges[1:-1], dtype=float)
         side = "left" if closed == "right" else "right"
-        return np.searchsorted(inner, v, side=side) + 1
+        return np.searchsorted(inner, np.round(v, _ROUND), side=side) + 1
+
+    def text(self, values: Any, closed: Literal["right", "left"] | None = None,
+             decimals: int = 2, most: int = 6) -> np.ndarray:
+        """Each value as text with ``decimals`` places, or more where that rounding would put
+        the shown figure in another band than the value's own (D = 0.8996 of (0.8, 0.9] is
+        "0.90" — which a reader would put in the same band —, D = 0.8022 of (0.8, 0.9] is
+        "0.802", not "0.80", which lies in (0.7, 0.8]): a reader grading the shown figure by
+        hand finds the grade shown beside it. At most ``most`` places."""
+        closed = closed or self.closed
+        v = np.asarray(values, dtype=float).ravel()
+        own = self.classify(v, closed)
+        places = np.full(v.shape, decimals)
+        for k in range(decimals, most):
+            shown = np.array([float(f"{x:.{k}f}") for x in v])
+            places[(places == k) & (self._band(shown, closed) != own)] = k + 1
+        return np.array([f"{x:.{k}f}" for x, k in zip(v, places, strict=True)], dtype=object)
 
 
 _TEN_ZH = ("极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调",
@@ -179,8 +198,10 @@ def coupling_coordination(
     convention. C stages use ``c_bands`` (田深圳等 2021). Values are rounded to 12 decimals
     before banding, so D = 0.3 computed as 0.30000000000000004 falls in (0.2, 0.3].
 
-    Returns a DataFrame indexed like ``U`` with columns C, T, D, grade (1..k), and the labels
-    grade_zh, grade_en, C_stage_zh, C_stage_en as ordered categoricals (lowest band first).
+    Returns a DataFrame indexed like ``U`` with columns C, T, D, ``D_text`` (D as shown: two
+    decimals, more where rounding would cross a band edge, :meth:`Bands.text`), grade (1..k),
+    and the labels grade_zh, grade_en, C_stage_zh, C_stage_en as ordered categoricals (lowest
+    band first).
     """
     df = _scores(U)
     n = df.shape[1]
@@ -215,6 +236,7 @@ def coupling_coordination(
             "C": c,
             "T": t,
             "D": d,
+            "D_text": d_bands.text(d, closed),
             "grade": g,
             "grade_zh": _labels(g, d_bands.labels_zh),
             "grade_en": _labels(g, d_bands.labels_en),

@@ -222,3 +222,15 @@ def test_gravity_on_real_province_panel(shared_reference):
     dist = centre_distance(panel, rd, coords)
     assert (dist["distance_km"] < 1000).all()
     assert "km" in describe_gravity(path).en
+
+
+def test_trajectory_sentence_shows_d_as_beside_its_grade():
+    from ipbench.matching import coupling_coordination
+
+    # D = 0.8022 (良好协调) in 2023: "0.80" would read as 中级协调, the sentence says 0.802
+    U = pd.DataFrame({"a": [0.5, 0.5908], "b": [0.5, 0.7009]},
+                     index=pd.MultiIndex.from_tuples([("360000", 2022), ("360000", 2023)],
+                                                     names=["region_code", "year"]))
+    tr = d_trajectory(coupling_coordination(U).reset_index())
+    assert tr.overall.loc["360000", "D_last_text"] == "0.802"
+    assert "2023年的0.802，等级由中级协调升至良好协调" in describe_trajectory(tr, "360000").zh

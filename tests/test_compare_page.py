@@ -32,3 +32,13 @@ def test_methods_by_name_in_chinese_and_english():
     text = " ".join(zh.astype(str).to_numpy().ravel())
     for key in ("minmax", "entropy", "arithmetic", "interpolate", "group_mean", "multiplicative"):
         assert key not in text
+
+
+def test_d_of_changed_grades_shows_the_places_that_keep_each_in_its_band():
+    from ipbench.reports.compare_page import _d_shown
+
+    d = pd.Series([0.8004, 0.7996, 0.85])
+    shown = pd.Series(["0.8004", "0.80", "0.85"])
+    # 3 places, unless that would read "0.800" beside 良好协调 (0.8004 lies in (0.8, 0.9])
+    assert list(_d_shown(d, shown)) == ["0.8004", "0.800", "0.850"]
+    assert list(_d_shown(d, None)) == ["0.800", "0.800", "0.850"]

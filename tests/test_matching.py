@@ -210,3 +210,35 @@ def test_share_matching_bounds_and_identity(x):
     y = pd.Series(x[::-1].copy())
     m = M.share_matching(pd.Series(x), y)["matching"]
     assert ((m >= 0) & (m <= 1)).all()
+
+
+# --- D as shown beside its grade ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("d", "shown"), [
+    (0.8996, "0.90"),   # (0.8, 0.9]: "0.90" is still in (0.8, 0.9]
+    (0.8022, "0.802"),  # "0.80" would lie in (0.7, 0.8]
+    (0.80049, "0.8005"),  # "0.80" and "0.800" both would
+    (0.7996, "0.80"),   # (0.7, 0.8] holds 0.80
+    (0.93, "0.93"), (0.0, "0.00"), (1.0, "1.00"),
+    (0.30000000000000004, "0.30"),  # 0.3 in floating point is in (0.2, 0.3], as is "0.30"
+])
+def test_d_text_keeps_the_shown_figure_in_its_band(d, shown):
+    assert M.TEN_BANDS.text([d])[0] == shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0, 1), st.sampled_from(["ten", "four"]), st.sampled_from(["right", "left"]))
+def test_a_reader_grading_the_shown_figure_finds_the_grade_shown(d, name, closed):
+    bands = M._resolve_bands(name)
+    shown = bands.text([d], closed)[0]
+    assert len(shown.split(".")[1]) >= 2
+    assert bands.classify([float(shown)], closed)[0] == bands.classify([d], closed)[0]
+
+
+def test_coupling_table_has_d_as_shown():
+    U = pd.DataFrame({"a": [0.5908, 0.7729], "b": [0.7009, 0.8450]})
+    cc = M.coupling_coordination(U)
+    # the real panel's 江西 (运用能力 ↔ 运用需求, 2023) and 北京 (创造潜力 ↔ 创造能力)
+    assert list(cc["D_text"]) == ["0.802", "0.90"]
+    assert list(cc["grade_zh"].astype(str)) == ["良好协调", "良好协调"]

@@ -101,6 +101,21 @@ def test_methods_appendix_states_rules_with_sources(demo_results):
     assert all(src for _, _, src in rows)
 
 
+def test_methods_appendix_states_the_runs_coupling_settings():
+    from ipbench.reports.methods import coupling_rows
+
+    rows = coupling_rows([{"name": "p1", "subsystems": ["a", "b"]}])
+    text = " ".join(r[1][0] for r in rows)
+    assert "α=0.5，β=0.5" in text and "C=2√(U₁U₂)/(U₁+U₂)" in text and "(0.8,0.9]良好协调" in text
+    assert "0.802" in text  # the display rule of D beside its grade
+    rows = coupling_rows([{"name": "p1"}, {"name": "p2", "weights": [0.6, 0.4], "modified": True,
+                                           "bands": "four", "closed": "left"}])
+    by_term = {r[0][0]: r[1][0] for r in rows}
+    assert "α=0.6，β=0.4" in by_term["耦合协调度（p2）"] and "修正模型" in by_term["耦合协调度（p2）"]
+    assert "[0.6,1]协调发展（左闭右开）" in by_term["协调等级（p2）"]
+    assert "李恒吉" in next(r[2][0] for r in rows if r[0][0] == "协调等级（p2）")
+
+
 # ------------------------------------------------------------------ views on a small run
 
 @pytest.fixture(scope="module")

@@ -118,11 +118,14 @@ def d_trajectory(
     year: str = "year",
     d: str = "D",
     grade: str = "grade_zh",
+    text: str = "D_text",
 ) -> DTrajectory:
     """Trajectories of D and its grade per unit, from a long table (unit, year, D, grade).
 
     The defaults fit the output of :func:`ipbench.matching.coupling_coordination` with the
-    unit and year as columns (``.reset_index()``).
+    unit and year as columns (``.reset_index()``). When the table has ``text`` (D as shown
+    beside its grade, :meth:`ipbench.matching.Bands.text`), it is kept, and the first and last
+    year's texts are ``D_first_text`` and ``D_last_text`` of ``overall``.
 
     The grade bands are monotone in D, so a grade change is "up" when D rose and "down"
     when it fell; equal grades are "same" whatever the change in D.
@@ -130,7 +133,8 @@ def d_trajectory(
     for col in (unit, year, d, grade):
         if col not in frame.columns:
             raise InputError(f"d_trajectory: column {col!r} missing; columns are {list(frame.columns)}")
-    df = frame[[unit, year, d, grade]].copy()
+    shown = [text] if text in frame.columns else []
+    df = frame[[unit, year, d, grade, *shown]].copy()
     if df[[unit, year]].duplicated().any():
         dup = df.loc[df[[unit, year]].duplicated(), [unit, year]].iloc[0].tolist()
         raise InputError(f"d_trajectory: unit/year {dup} appears twice", unit=dup[0])
@@ -154,6 +158,7 @@ def d_trajectory(
             "D_change": last[d] - first[d],
             "grade_first": first[grade],
             "grade_last": last[grade],
+            **({"D_first_text": first[text], "D_last_text": last[text]} if shown else {}),
         }
     )
     s = np.sign(overall["D_change"]).astype(int).where(overall["grade_first"] != overall["grade_last"], 0)
@@ -167,16 +172,17 @@ def describe_trajectory(traj: DTrajectory, unit: Any, names: Mapping[Any, Any] |
     if unit not in traj.overall.index:
         raise InputError(f"unit {unit!r} is not in the trajectory", unit=unit)
     r = traj.overall.loc[unit]
+    a, b = (r[f"D_{e}_text"] if f"D_{e}_text" in r.index else f"{r[f'D_{e}']:.2f}" for e in ("first", "last"))
     zh_verb = {"up": "由{a}升至{b}", "down": "由{a}降至{b}", "same": "保持{b}"}[r["grade_change_en"]]
     en_verb = {"up": "rose from {a} to {b}", "down": "fell from {a} to {b}", "same": "stayed at {b}"}[
         r["grade_change_en"]
     ]
     return Sentence(
-        zh=f"{label(unit, names, 'zh')}耦合协调度D从{int(r['first_year'])}年的{r['D_first']:.2f}"
-        f"变为{int(r['last_year'])}年的{r['D_last']:.2f}，等级"
+        zh=f"{label(unit, names, 'zh')}耦合协调度D从{int(r['first_year'])}年的{a}"
+        f"变为{int(r['last_year'])}年的{b}，等级"
         + zh_verb.format(a=r["grade_first"], b=r["grade_last"]) + "。",
-        en=f"{label(unit, names, 'en')}: D went from {r['D_first']:.2f} ({int(r['first_year'])})"
-        f" to {r['D_last']:.2f} ({int(r['last_year'])}); the grade "
+        en=f"{label(unit, names, 'en')}: D went from {a} ({int(r['first_year'])})"
+        f" to {b} ({int(r['last_year'])}); the grade "
         + en_verb.format(a=grade_en(r["grade_first"]), b=grade_en(r["grade_last"])) + ".",
     )
 

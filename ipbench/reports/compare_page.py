@@ -272,6 +272,17 @@ def _subindex_table(cmp: Any) -> pd.DataFrame:
     return piv.reset_index()
 
 
+def _d_shown(d: pd.Series, shown: pd.Series | None) -> pd.Series:
+    """D with 3 places (scenarios whose grades differ can be close), or with the places of
+    ``shown`` (D as the reports show it beside its grade, :meth:`ipbench.matching.Bands.text`)
+    where those are more: then 3 places would put the figure in the next band."""
+    three = d.map(lambda v: f"{v:.3f}")
+    if shown is None:
+        return three
+    shown = shown.astype(str)
+    return shown.where(shown.str.split(".").str[-1].str.len() > 3, three)
+
+
 def _grade_table(cmp: Any) -> tuple[pd.DataFrame, int, int]:
     g = cmp.grades
     if not len(g):
@@ -282,7 +293,7 @@ def _grade_table(cmp: Any) -> tuple[pd.DataFrame, int, int]:
                         t("pair", lang): changed["pair_name"]})
     for lab in cmp.labels:
         if f"grade:{lab}" in changed:
-            out[f"D · {lab}"] = changed[f"D:{lab}"].map(lambda v: f"{v:.3f}")
+            out[f"D · {lab}"] = _d_shown(changed[f"D:{lab}"], changed.get(f"D_text:{lab}"))
             out[f"{t('grade', lang)} · {lab}"] = changed[f"grade:{lab}"]
     return out, len(changed), len(g)
 

@@ -6,7 +6,8 @@
 * fractions (0–1 shares, growth rates, CAGR) are shown as % with 1 decimal; values already
   in % (unit ``%``) with 1 decimal;
 * scores and indices (composite, sub-indices, U, C, T, D): 2 decimals; location quotients,
-  ratios and densities (units with ``/``): 2 decimals;
+  ratios and densities (units with ``/``): 2 decimals; D beside its grade with more where two
+  would put the figure in the next band (``D_text``, :meth:`ipbench.matching.Bands.text`);
 * booleans as 是/否 (yes/no); missing as "–".
 
 Columns of the analysis tables have a fixed kind in :data:`COLUMNS`; indicator and variable
@@ -81,12 +82,16 @@ _UNIT_EN = {
 
 #: kinds of the columns of the analysis tables (column → Format)
 SCORE = Format("score", 2)
+#: a number already shown as text by the analysis (e.g. D beside its grade, with the places
+#: that keep it in its band: :meth:`ipbench.matching.Bands.text`): shown as it is, aligned as a number
+SHOWN = Format("shown", 0)
 RATIO = Format("ratio", 2)
 FRACTION = Format("fraction", 1, 100.0, "%", "%", "")
 PERCENT = Format("percent", 1, 1.0, "%", "%", "")
 INTEGER = Format("count", 0)
 YEAR = Format("year", 0)
 COLUMNS: dict[str, Format] = {
+    "D_text": SHOWN,
     **{c: SCORE for c in ("score", "U1", "U2", "C", "T", "D", "D_first", "D_last", "D_change",
                           "quality_composite", "ip_advantage", "industry_advantage",
                           "weight", "objective", "subjective", "coef", "ci_low", "ci_high",
@@ -135,6 +140,8 @@ def format_values(values: pd.Series, fmt: Format, lang: str = "zh") -> pd.Series
             lambda v: isinstance(v, bool | np.bool_)).all() and len(s)):
         yes, no = ("yes", "no") if lang == "en" else ("是", "否")
         return s.map({True: yes, False: no}).fillna(MISSING).astype(str)
+    if fmt.kind == "shown":
+        return s.astype("string").fillna(MISSING).astype(str)
     num = pd.to_numeric(s, errors="coerce").astype(float) * fmt.scale
     pattern = ("{:.0f}" if fmt.kind == "year" else f"{{:,.{fmt.decimals}f}}") + fmt.suffix
     out = num.map(pattern.format, na_action="ignore").astype(object)

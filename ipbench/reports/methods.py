@@ -6,7 +6,17 @@ the run's params, so the appendix states what was used, not a default.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from ipbench.runfolder import Results
+
+Row = tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
+#: sources of the grade bands (:data:`ipbench.matching.TEN_BANDS`, ``FOUR_BANDS``)
+BAND_SOURCES = {
+    "ten": ("田深圳等, 地理学报 2021, 76(4):781, 表1", "Tian Shenzhen et al., Acta Geogr. Sinica 2021, 76(4):781, Tab. 1"),
+    "four": ("李恒吉等, 干旱区地理 2021, 表2", "Li Hengji et al., Arid Land Geography 2021, Tab. 2"),
+}
 
 
 def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
@@ -46,15 +56,7 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
          (f"方法 {agg}：子系统得分 U=Σμ_j x'_ij，综合得分为子系统的加权集成。",
           f"method {agg}: subsystem score U=Σμ_j x'_ij; composite = weighted aggregate of subsystems."),
          ("ipbench params 'aggregation'", "ipbench params 'aggregation'")),
-        (("耦合协调度", "Coupling coordination"),
-         ("C=2√(U₁U₂)/(U₁+U₂)，T=αU₁+βU₂（α=β=0.5），D=√(C·T)。",
-          "C=2√(U₁U₂)/(U₁+U₂), T=αU₁+βU₂ (α=β=0.5), D=√(C·T)."),
-         ("王淑佳等, 自然资源学报 2021, 36(3):793", "Wang Shujia et al., J. Nat. Resources 2021, 36(3):793")),
-        (("协调等级", "Coordination grades"),
-         ("十级：(0,0.1]极度失调 … (0.5,0.6]勉强协调 … (0.9,1]优质协调（左开右闭）。",
-          "ten bands: (0,0.1] extreme imbalance … (0.5,0.6] barely coordinated … (0.9,1] high-quality"
-          " coordination (left-open, right-closed)."),
-         ("田深圳等, 地理学报 2021, 76(4):781, 表1", "Tian Shenzhen et al., Acta Geogr. Sinica 2021, 76(4):781, Tab. 1")),
+        *coupling_rows(p.get("matching") or []),
         (("区位熵", "Location quotient"),
          ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
           "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
@@ -133,3 +135,62 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
     i = 1 if en else 0
     return [(t[i], d[i], s[i]) for t, d, s in rows]
 
+
+
+def _pair_setting(pair: Any, key: str, default: Any) -> Any:
+    return (pair.get(key, default) if isinstance(pair, dict) else getattr(pair, key, default))
+
+
+def coupling_rows(pairs: Sequence[Any]) -> list[Row]:
+    """The coupling-coordination and grade rows of the appendix, as the run's matching pairs
+    set them (weights α, β; classic or modified C; bands and their closed side), one row per
+    distinct setting (naming its pairs when the pairs differ)."""
+    from ipbench.matching import _resolve_bands
+
+    pairs = list(pairs) or [{}]
+    formulas: dict[tuple, list[str]] = {}
+    grades: dict[tuple, list[str]] = {}
+    for pair in pairs:
+        name = str(_pair_setting(pair, "name", ""))
+        w = tuple(float(x) for x in _pair_setting(pair, "weights", None) or (0.5, 0.5))
+        formulas.setdefault((w, bool(_pair_setting(pair, "modified", False))), []).append(name)
+        grades.setdefault((str(_pair_setting(pair, "bands", "ten")),
+                           str(_pair_setting(pair, "closed", "right"))), []).append(name)
+
+    def which(names: list[str], table: dict) -> tuple[str, str]:
+        return ((f"（{'、'.join(names)}）", f" ({', '.join(names)})") if len(table) > 1 else ("", ""))
+
+    rows: list[Row] = []
+    for (w, modified), names in formulas.items():
+        c_zh = ("C=√[(1−|U₂−U₁|)·min(U₁,U₂)/max(U₁,U₂)]（修正模型）" if modified
+                else "C=2√(U₁U₂)/(U₁+U₂)")
+        c_en = ("C=√[(1−|U₂−U₁|)·min(U₁,U₂)/max(U₁,U₂)] (modified model)" if modified
+                else "C=2√(U₁U₂)/(U₁+U₂)")
+        t = f"T=αU₁+βU₂（α={w[0]:g}，β={w[1]:g}）"
+        t_en = f"T=αU₁+βU₂ (α={w[0]:g}, β={w[1]:g})"
+        z, e = which(names, formulas)
+        rows.append(((f"耦合协调度{z}", f"Coupling coordination{e}"),
+                     (f"{c_zh}，{t}，D=√(C·T)。", f"{c_en}, {t_en}, D=√(C·T)."),
+                     ("王淑佳等, 自然资源学报 2021, 36(3):793",
+                      "Wang Shujia et al., J. Nat. Resources 2021, 36(3):793")))
+    for (name, closed), names in grades.items():
+        b = _resolve_bands(name)
+        right = closed == "right"
+        k = len(b.labels_zh)
+        spans = []
+        for i in range(k):
+            lo_in = (not right) or i == 0
+            hi_in = right or i == k - 1
+            spans.append(f"{'[' if lo_in else '('}{b.edges[i]:g},{b.edges[i + 1]:g}{']' if hi_in else ')'}")
+        zh = "；".join(f"{sp}{lab}" for sp, lab in zip(spans, b.labels_zh, strict=True))
+        en = "; ".join(f"{sp} {lab.lower()}" for sp, lab in zip(spans, b.labels_en, strict=True))
+        side_zh, side_en = ("左开右闭", "left-open, right-closed") if right else ("左闭右开", "left-closed, right-open")
+        z, e = which(names, grades)
+        rows.append(((f"协调等级{z}", f"Coordination grades{e}"),
+                     (f"按 D 分{k}级：{zh}（{side_zh}）。D 一般显示两位小数；四舍五入会使显示值落入相邻等级时多显示"
+                      "小数位（如 D=0.8022 显示为 0.802 而非 0.80），使显示值与其等级一致。",
+                      f"{k} bands of D: {en} ({side_en}). D is shown with two decimals, or more where"
+                      " rounding would put the shown figure in the next band (D = 0.8022 is shown as"
+                      " 0.802, not 0.80), so that the figure agrees with its grade."),
+                     BAND_SOURCES.get(name, ("ipbench params 'matching.bands'",) * 2)))
+    return rows

@@ -49,6 +49,9 @@ SHEETS = {
     "skipped": "skipped",
     "sentences": None,
 }
+#: columns of the result tables that hold a value as the reports show it (text), beside the
+#: exact value the workbook gives
+SHOWN_ONLY = ("D_text",)
 #: sheet key → (中文, English) sheet name (Excel: at most 31 characters)
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "about": ("说明", "About"), "composite": ("综合得分", "Composite"),
@@ -216,8 +219,8 @@ def write_workbook(res: Results, path: str | Path) -> Path:
                         continue
                 elif table not in res or res[table] is None or not len(res[table].columns):
                     continue
-                else:
-                    df = res[table].copy()
+                else:  # exact values only: the reports' display texts are left out
+                    df = res[table].drop(columns=list(SHOWN_ONLY), errors="ignore")
                 df = _with_names(df, dims, regions, lang)
                 for c in df.columns[[pd.api.types.is_bool_dtype(t) or pd.api.types.is_object_dtype(t)
                                      for t in df.dtypes]]:

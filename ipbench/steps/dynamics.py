@@ -93,7 +93,7 @@ def dynamics(ctx: StepContext) -> dict[str, Any]:
         tr = dyn.d_trajectory(c)
         traj_y.append(tr.yearly.assign(pair=pair))
         traj_o.append(tr.overall.rename_axis("region_code").reset_index().assign(pair=pair))
-    cols_y = ["pair", "region_code", "year", "D", "grade_zh", "D_change", "grade_change",
+    cols_y = ["pair", "region_code", "year", "D", "D_text", "grade_zh", "D_change", "grade_change",
               "grade_change_en"]
     yearly = pd.concat(traj_y, ignore_index=True)[cols_y] if traj_y else pd.DataFrame(columns=cols_y)
     overall = pd.concat(traj_o, ignore_index=True) if traj_o else pd.DataFrame()

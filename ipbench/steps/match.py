@@ -12,7 +12,7 @@ import pandas as pd
 from ipbench.params import params_error
 from ipbench.steps.registry import KEY, Skip, StepContext, step
 
-COLUMNS = ["pair", "pair_zh", "pair_en", "a", "b", *KEY, "U1", "U2", "C", "T", "D", "grade_zh",
+COLUMNS = ["pair", "pair_zh", "pair_en", "a", "b", *KEY, "U1", "U2", "C", "T", "D", "D_text", "grade_zh",
            "grade_en", "type", "type_zh", "type_en", "lagging", "sentence_zh", "sentence_en"]
 
 
@@ -53,7 +53,7 @@ def sentences(t: pd.DataFrame, unit_zh: pd.Series, unit_en: pd.Series,
               pair: tuple[str, str]) -> tuple[pd.Series, pd.Series]:
     """Column-wise sentences: which side lags (or in step), D and grade, naming the pair."""
     lag_a, lag_b = t["type"] == "a_lagging", t["type"] == "b_lagging"
-    d = t["D"].map("{:.2f}".format)
+    d = t["D_text"].astype(str)  # as shown beside the grade (Bands.text)
     ua, ub = t["U1"].map("{:.2f}".format), t["U2"].map("{:.2f}".format)
     zh_verdict = np.where(lag_b, f"{side_b[0]}滞后于{side_a[0]}",
                           np.where(lag_a, f"{side_a[0]}滞后于{side_b[0]}",

@@ -121,7 +121,7 @@ class OverviewView(ReportView):
             cols = [("name", "region_name", None),
                     ("U1", self.L("score_of").format(name=self.subsystem_name(a)), fmt.SCORE),
                     ("U2", self.L("score_of").format(name=self.subsystem_name(b)), fmt.SCORE),
-                    ("C", "C", None), ("T", "T", None), ("D", "D", None),
+                    ("C", "C", None), ("T", "T", None), ("D_text", "D", None),
                     ("grade_text", "grade", None), ("type_text", "type", None),
                     ("stability_text", "lag_stability", None)]
             parts.append(f"<h3 id='pair-{escape(key)}'>{escape(name)}</h3>")

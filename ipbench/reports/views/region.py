@@ -150,7 +150,7 @@ class RegionView(ApplicantTables, ReportView):
         parts.append(self.table(me, [("pair_name", "pair", None), ("a_name", "side_a", None),
                                      ("U1", "score_a", fmt.SCORE), ("b_name", "side_b", None),
                                      ("U2", "score_b", fmt.SCORE), ("C", "C", None),
-                                     ("T", "T", None), ("D", "D", None),
+                                     ("T", "T", None), ("D_text", "D", None),
                                      ("grade_text", "grade", None), ("type_text", "type", None),
                                      ("stability_text", "lag_stability", None)],
                                 self.L("region_pairs").format(year=self.base_year),
@@ -179,7 +179,7 @@ class RegionView(ApplicantTables, ReportView):
 
             grade = grade.map(grade_en)
         change = (tr["grade_change_en"] if self.lg.en else tr["grade_change"]).fillna("").astype(str)
-        tr["cell"] = (fmt.format_values(tr["D"], fmt.SCORE) + " " + grade
+        tr["cell"] = (tr["D_text"].astype(str) + " " + grade
                       + (" (" + change + ")").where(change != "", ""))
         wide = tr.pivot(index="year", columns="pair", values="cell")
         order = [k for k, _, _ in self.pairs() if k in wide.columns]
