@@ -196,3 +196,11 @@ def test_workbook_cells_blank_missing_and_name_booleans():
     assert _cells(pd.Series(["a", None, np.nan, 4], dtype=object)) == ["a", None, None, 4]
     assert [_yes_no(v, "zh") for v in (True, np.bool_(False), "x")] == ["是", "否", "x"]
     assert _yes_no(np.bool_(True), "en") == "yes"
+
+
+def test_p_values_below_the_last_place_and_hhi_keep_their_digits():
+    p = fmt.COLUMNS["p_value"]
+    assert list(fmt.format_values(pd.Series([0.0, 0.0004, 0.001, 0.0312, None]), p)) == [
+        "<0.001", "<0.001", "0.001", "0.031", "–"]
+    # HHI of 31 provinces ≈ 0.089 and its floor 1/31 ≈ 0.032: two places would show 0.09, 0.03
+    assert list(fmt.format_values(pd.Series([0.0893, 1 / 31]), fmt.COLUMNS["hhi"])) == ["0.089", "0.032"]

@@ -8,6 +8,7 @@
 * scores and indices (composite, sub-indices, U, C, T, D): 2 decimals; location quotients,
   ratios and densities (units with ``/``): 2 decimals; D beside its grade with more where two
   would put the figure in the next band (``D_text``, :meth:`ipbench.matching.Bands.text`);
+* p-values with 3 decimals, "<0.001" below; HHI with 3 decimals;
 * booleans as 是/否 (yes/no); missing as "–".
 
 Columns of the analysis tables have a fixed kind in :data:`COLUMNS`; indicator and variable
@@ -95,7 +96,7 @@ COLUMNS: dict[str, Format] = {
     **{c: SCORE for c in ("score", "U1", "U2", "C", "T", "D", "D_first", "D_last", "D_change",
                           "quality_composite", "ip_advantage", "industry_advantage",
                           "weight", "objective", "subjective", "coef", "ci_low", "ci_high",
-                          "std_err", "r2", "intercept", "gini", "hhi", "hhi_equal", "S1", "ST",
+                          "std_err", "r2", "intercept", "gini", "S1", "ST",
                           "S1_lo", "S1_hi", "ST_lo", "ST_hi")},
     **{c: RATIO for c in ("lq_ip", "lq_va", "lq_ip_industry", "lq_ip_population",
                           "share_matching", "density_ratio", "ratio_to_reference")},
@@ -110,6 +111,8 @@ COLUMNS: dict[str, Format] = {
     **{c: YEAR for c in ("year", "start_year", "end_year", "first_year", "last_year",
                          "latest_year", "target_year", "linear_year", "cagr_year")},
     "p_value": Format("p", 3),
+    # HHI of 31 provinces is about 0.09 and its floor 1/n = 0.032: two places would hide both
+    **{c: Format("score", 3) for c in ("hhi", "hhi_equal")},
     "patents": Format("count", 0, 1.0, "件", ""),
     "scale": Format("count", 0, 1.0, "件", ""),
     "scale_threshold": Format("count", 0, 1.0, "件", ""),
@@ -142,6 +145,11 @@ def format_values(values: pd.Series, fmt: Format, lang: str = "zh") -> pd.Series
         return s.map({True: yes, False: no}).fillna(MISSING).astype(str)
     if fmt.kind == "shown":
         return s.astype("string").fillna(MISSING).astype(str)
+    if fmt.kind == "p":  # a p-value below the last place shown is "<0.001", not "0.000"
+        num = pd.to_numeric(s, errors="coerce").astype(float)
+        floor = 10.0 ** -fmt.decimals
+        out = num.map(f"{{:.{fmt.decimals}f}}".format, na_action="ignore").astype(object)
+        return out.where(~(num < floor), f"<{floor:.{fmt.decimals}f}").fillna(MISSING).astype(str)
     num = pd.to_numeric(s, errors="coerce").astype(float) * fmt.scale
     pattern = ("{:.0f}" if fmt.kind == "year" else f"{{:,.{fmt.decimals}f}}") + fmt.suffix
     out = num.map(pattern.format, na_action="ignore").astype(object)

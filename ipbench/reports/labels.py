@@ -273,6 +273,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pair_evolution": ("匹配关系演变", "Evolution of the pairs"),
     "concentration_table": ("{year}年集中度", "Concentration, {year}"),
     "shares_table": ("{year}年份额与区位熵", "Shares and location quotients, {year}"),
+    # without industry or population data there is no location quotient to show
+    "shares_only_table": ("{year}年份额", "Shares, {year}"),
     "lq_map": ("{year}年专利/产业区位熵", "LQ of IP vs industry, {year}"),
     "growth_table": ("历年增长率", "Growth rates by year"),
     "cagr_table": ("年均复合增长率", "Compound annual growth rates"),

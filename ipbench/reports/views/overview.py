@@ -167,8 +167,9 @@ class OverviewView(ReportView):
                 ("share_population", share.format(name=pop), fmt.FRACTION),
                 ("lq_ip_industry", self.L("lq_of").format(a=ip, b=ind), fmt.RATIO),
                 ("lq_ip_population", self.L("lq_of").format(a=ip, b=pop), fmt.RATIO)]
+        has_lq = any(c in sh.columns for c in ("lq_ip_industry", "lq_ip_population"))
         t2 = self.table(sh, [c for c in cols if c[0] in sh.columns],
-                        self.L("shares_table").format(year=self.base_year),
+                        self.L("shares_table" if has_lq else "shares_only_table").format(year=self.base_year),
                         css_id="ipbench-situation")
         m = self.map_figure(sh.set_index("region_code")[col], title + f" {self.base_year}")
         sk = self.res["skipped"] if "skipped" in self.res else None
