@@ -344,9 +344,12 @@ LABELS: dict[str, tuple[str, str]] = {
                           " scope each."),
     "ls_sum_ipc": ("申请最多的IPC小类为{codes}{tie}，{period}占{share}。",
                    "Largest IPC subclass: {codes}{tie}, {share} of applications in {period}."),
-    "ls_sum_applicants": ("{first}–{last}年共有{n}个申请人；前4位申请人的集中度CR4为{cr4}，HHI为{hhi}。",
-                          "{first}–{last}: {n} applicants; the four largest hold CR4 = {cr4}; HHI = {hhi}."),
-    "ls_sum_origins": ("来源地已知的申请中，中国大陆申请人占{share}；另有{n}个境外国家或港澳台地区的申请人。",
+    # this HHI is on the antitrust scale (Σ share² × 10,000), the regional one on 0–1: say which
+    "ls_sum_applicants": ("{first}–{last}年共有{n}个申请人；前4位申请人的集中度CR4为{cr4}，HHI为{hhi}（0–10,000）。",
+                          "{first}–{last}: {n} applicants; the four largest hold CR4 = {cr4}; HHI = {hhi}"
+                          " (0–10,000)."),
+    # {n} counts origins (countries and regions), not applicants
+    "ls_sum_origins": ("来源地已知的申请中，中国大陆申请人占{share}；其余申请人来自{n}个境外国家或地区（含港澳台）。",
                        "Of applications with a known origin, {share} are from mainland China;"
                        " applicants from {n} other countries or Hong Kong, Macao, Taiwan."),
     "ls_invention": ("发明", "Invention"), "ls_utility": ("实用新型", "Utility model"),
