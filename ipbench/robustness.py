@@ -595,7 +595,9 @@ def rank_robustness(
         }
     )
     settings = {
-        "n": int(n), "runs": int(U.shape[0]), "sobol": bool(sobol), "seed": seed_used,
+        # runs: all draws (n(d+2) under sobol); rank_runs: those the rank statistics use (2n or n)
+        "n": int(n), "runs": int(U.shape[0]), "rank_runs": int(R.shape[0]), "sobol": bool(sobol),
+        "seed": seed_used,
         "indicators": k, "weight_noise": float(weight_noise), "n_boot": int(n_boot),
         "conf": float(conf), "factors": described,
         "nominal": {"weighting": w_choices[0].label, "normalisation": n_choices[0].label,

@@ -204,3 +204,12 @@ def test_p_values_below_the_last_place_and_hhi_keep_their_digits():
         "<0.001", "<0.001", "0.001", "0.031", "–"]
     # HHI of 31 provinces ≈ 0.089 and its floor 1/31 ≈ 0.032: two places would show 0.09, 0.03
     assert list(fmt.format_values(pd.Series([0.0893, 1 / 31]), fmt.COLUMNS["hhi"])) == ["0.089", "0.032"]
+
+
+def test_methods_appendix_counts_the_runs_each_robustness_result_rests_on():
+    from ipbench.reports.methods import robustness_text
+
+    zh, en = robustness_text({"n": 1000, "sobol": True, "seed": 1}, 4)
+    assert "2n=2000 次方法组合抽样" in zh and "n(d+2)=6000 次运行" in zh and "d = 4" in en
+    zh, _ = robustness_text({"n": 500, "sobol": False}, None)
+    assert zh.startswith("蒙特卡洛 500 次方法组合抽样")

@@ -226,6 +226,7 @@ def test_sobol_factor_without_effect_has_zero_indices():
     assert (sens["S1_lo"] <= sens["S1_hi"]).all() and (sens["ST_lo"] <= sens["ST_hi"]).all()
     assert res.settings["runs"] == 300 * 6
     assert res.ranks.shape == (25, 600)  # rank statistics from the A and B runs (COINr)
+    assert res.settings["rank_runs"] == 600  # what the pages' rank-interval sentence counts
     us = res.unit_sensitivity
     assert us.shape == (25, 8)
     assert (us[("ST", "weighting")].fillna(0) == 0).all()

@@ -263,3 +263,12 @@ def test_views_only_display():
                 if mod.startswith(("ipbench.analysis", "ipbench.robustness")):
                     assert mod in allowed, (f.name, mod)
                     assert allowed[mod] is None or names <= allowed[mod], (f.name, mod, names)
+
+
+def test_robustness_sentences_count_the_runs_they_rest_on(ev):
+    # the rank intervals come from the 2n runs of the A and B samples, the Sobol indices from
+    # all n(d+2) runs of the design: each sentence names its own count
+    n = ev.params.robustness.n
+    d = len(ev.stages["robustness_sensitivity"])
+    text = " ".join(ev.stages["robustness_sentences"]["zh"].astype(str))
+    assert f"在{2 * n}次方法组合抽样" in text and f"Sobol设计共{n * (d + 2)}次运行" in text

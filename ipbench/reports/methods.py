@@ -106,12 +106,7 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
           "linear: OLS y=a+bt, t*=(target−a)/b; compound: g=(y_last/y_first)^(1/years)−1,"
           " t*=t_last+ln(target/y_last)/ln(1+g). When the two disagree the verdict says so."),
          ("ipbench.analysis.targets", "ipbench.analysis.targets")),
-        (("排名稳健性", "Rank robustness"),
-         (f"蒙特卡洛 {rob.get('n', '')} 次方法组合（权重扰动 {rob.get('weight_noise', '')}，随机种子"
-          f" {rob.get('seed', '')}）；基准组合即本次评价的方法，故其排名等于评价排名。",
-          f"Monte Carlo over {rob.get('n', '')} method combinations (weight noise"
-          f" {rob.get('weight_noise', '')}, seed {rob.get('seed', '')}); the nominal combination is"
-          " the evaluation's own, so its rank equals the evaluation rank."),
+        (("排名稳健性", "Rank robustness"), robustness_text(rob, _n_factors(res)),
          ("Saltelli et al. 2008, Global Sensitivity Analysis; OECD/JRC 2008 Handbook on"
           " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook")),
     ]
@@ -194,3 +189,26 @@ def coupling_rows(pairs: Sequence[Any]) -> list[Row]:
                       " 0.802, not 0.80), so that the figure agrees with its grade."),
                      BAND_SOURCES.get(name, ("ipbench params 'matching.bands'",) * 2)))
     return rows
+
+
+def _n_factors(res: Results) -> int | None:
+    """Method choices varied in the Sobol design (rows of ``robustness_sensitivity``)."""
+    return len(res["robustness_sensitivity"]) if "robustness_sensitivity" in res else None
+
+
+def robustness_text(rob: dict[str, Any], factors: int | None) -> tuple[str, str]:
+    """How many method combinations the rank intervals and the Sobol indices rest on: ``n``
+    draws, or under Sobol's design (Saltelli 2010) 2n for the ranks (the A and B samples) and
+    n(d+2) runs for the indices (:mod:`ipbench.robustness`)."""
+    n, noise, seed = rob.get("n", 1000), rob.get("weight_noise", 0.2), rob.get("seed", "")
+    tail_zh = f"（权重扰动 {noise}，随机种子 {seed}）；基准组合即本次评价的方法，故其排名等于评价排名。"
+    tail_en = (f" (weight noise {noise}, seed {seed}); the nominal combination is the evaluation's own,"
+               " so its rank equals the evaluation rank.")
+    if rob.get("sobol", True) and factors:
+        runs = n * (factors + 2)
+        return (f"蒙特卡洛：排名区间取自 2n={2 * n} 次方法组合抽样（Saltelli 设计的 A、B 两组，n={n}），"
+                f"Sobol 敏感性指数取自全部 n(d+2)={runs} 次运行（d={factors} 个方法选择）" + tail_zh,
+                f"Monte Carlo: the rank intervals rest on 2n = {2 * n} draws of method combinations (the"
+                f" A and B samples of Saltelli's design, n = {n}), the Sobol indices on all"
+                f" n(d+2) = {runs} runs (d = {factors} method choices)" + tail_en)
+    return (f"蒙特卡洛 {n} 次方法组合抽样" + tail_zh, f"Monte Carlo over {n} method combinations" + tail_en)

@@ -46,10 +46,10 @@ def robustness(ctx: StepContext) -> dict[str, Any]:
     en_st = ", ".join(names.get(c, (c, c))[1] for c in stable[:4])
     wn = names.get(widest["region_code"], (widest["region_code"],) * 2)
     rows = [("", "ranks", Sentence(
-        zh=f"在{res.settings['runs']}次方法组合抽样（随机种子{spec.seed}）下，排名5%–95%区间宽度"
+        zh=f"在{res.settings['rank_runs']}次方法组合抽样（随机种子{spec.seed}）下，排名5%–95%区间宽度"
            f"中位数为{width.median():.1f}位；最稳定的是{zh_st}，波动最大的是{wn[0]}"
            f"（第{widest['q05']:.0f}–{widest['q95']:.0f}位）。",
-        en=f"Over {res.settings['runs']} Monte Carlo runs of method choices (seed {spec.seed}),"
+        en=f"Over {res.settings['rank_runs']} Monte Carlo runs of method choices (seed {spec.seed}),"
            f" the median 5–95 % rank interval spans {width.median():.1f} places; most stable:"
            f" {en_st}; least stable: {wn[1]} (ranks {widest['q05']:.0f}–{widest['q95']:.0f})."))]
     out = {"robustness_ranks": st, "robustness_sentences": None}
@@ -58,9 +58,11 @@ def robustness(ctx: StepContext) -> dict[str, Any]:
         out["robustness_sensitivity"] = sens
         top = sens.loc[sens["ST"].idxmax()]
         rows.append(("", "sobol", Sentence(
-            zh=f"对排名影响最大的方法选择是{_factor(top['factor'], 'zh')}（总效应指数ST={top['ST']:.2f}）。",
+            zh=f"对排名影响最大的方法选择是{_factor(top['factor'], 'zh')}（总效应指数ST={top['ST']:.2f}，"
+               f"Sobol设计共{res.settings['runs']}次运行）。",
             en=f"The method choice that moves the ranks most is"
-               f" {_factor(top['factor'], 'en')} (total Sobol index ST = {top['ST']:.2f}).")))
+               f" {_factor(top['factor'], 'en')} (total Sobol index ST = {top['ST']:.2f};"
+               f" {res.settings['runs']} runs of the Sobol design).")))
     out["robustness_sentences"] = sentences(rows)
     return out
 
