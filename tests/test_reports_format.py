@@ -161,6 +161,13 @@ def test_region_view_frame_and_no_codes(demo_results):
     # one map per pair
     pairs = demo_results.params["matching"]
     assert "各匹配关系的耦合协调度D</figcaption>" in html and len(pairs) == 4
+    # totals are compared with the reference's average per city, and the page says so
+    assert "参照口径" in text and "江苏省÷13（平均每单元）" in text and "江苏省本身" in text
+    assert "优于江苏省（总量指标与江苏省÷13的平均值比较）" in text
+    peers = demo_results["peers"]
+    row = peers[(peers["region_code"] == "320600") & (peers["indicator"] == "universities")]
+    if len(row) and row["reference"].iloc[0] != round(row["reference"].iloc[0]):
+        assert f"{row['reference'].iloc[0]:,.1f}" in text  # an average of a count, not a count
 
 
 def test_labels_with_dollar_signs_render_literally():

@@ -269,6 +269,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "disagree": ("两种外推结论不一致，需关注", "projections disagree: watch"),
     "tied": ("并列数", "Tied"),
     "reference_value": ("参照值", "Reference value"),
+    "reference_basis": ("参照口径", "Reference basis"),
     "not_comparable": ("总量指标，不与参照单位比较", "a total: not compared with the reference"),
     "pair_evolution": ("匹配关系演变", "Evolution of the pairs"),
     "concentration_table": ("{year}年集中度", "Concentration, {year}"),

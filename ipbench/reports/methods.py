@@ -87,11 +87,14 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
           "NBS, IP (patent)-intensive industries statistical classification (2019); NBS & CNIPA,"
           " 2022 value added of patent-intensive industries (2023-12-29)")),
         (("对标比较", "Peer comparison"),
-         ("对标组内排名（1=最优），取值相同（相对差<0.1%）记为并列；与参照单位仅比较比率、强度、"
-          "人均类指标，总量指标不与省级总量比较。",
-          "rank within the peer group (1 = best); values within 0.1 % of each other tie; only"
-          " ratios, intensities and per-capita indicators are compared with the reference unit,"
-          " never totals."),
+         ("对标组内排名（1=最优），取值相同（相对差<0.1%）记为并列。与参照单位比较时，比率、强度、"
+          "人均类指标取参照单位本身的值；总量指标取参照单位平均每个下级单位的值（参照总量÷下级单位数，"
+          "如全国÷31个省），不与参照总量直接比较（表中“参照口径”一列逐项注明）。",
+          "rank within the peer group (1 = best); values within 0.1 % of each other tie. Against the"
+          " reference unit, ratios, intensities and per-capita indicators are compared with the"
+          " reference's own value, totals with its average per sub-unit (its total ÷ its number of"
+          " sub-units, e.g. national ÷ 31 provinces), never with its total (the table's column"
+          " 'reference basis' says which, row by row)."),
          ("DOMAIN.md §7", "DOMAIN.md §7")),
         (("导向目录", "Guidance catalogue"),
          (f"知识产权优势与产业优势（区位熵）门槛 {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)}，"

@@ -115,6 +115,11 @@ def peers(ctx: StepContext) -> dict[str, Any]:
     labels = {c: (cat.at[c, "name_zh"], cat.at[c, "name_en"]) for c in X.columns}
     names = ctx.region_names()
     ref_name = names.get(scope.reference or "", ("参照单位", "the reference unit"))
+    per_unit = basis[basis["basis"] == "per_unit_average"]
+    if len(per_unit):  # totals are compared with the reference's average per sub-unit: say so
+        k = int(per_unit["divisor"].iloc[0])
+        ref_name = (f"{ref_name[0]}（总量指标与{ref_name[0]}÷{k}的平均值比较）",
+                    f"{ref_name[1]} (totals against its average per sub-unit, ÷ {k})")
     frames, rows = [], []
     for code in scope.regions:
         t = peer_comparison(X, code, peers=groups[code], reference=ref, directions=d)

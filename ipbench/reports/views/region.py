@@ -302,12 +302,34 @@ class RegionView(ApplicantTables, ReportView):
         if "reference" in t.columns and t["reference"].notna().any():
             t["ref_text"] = self.by_row(t["reference"], t["indicator"]).str.replace(
                 r" \S+$", "", regex=True)
-            cols += [("ref_text", "reference_value", None),
+            # an average per sub-unit of a count (8.6 universities) is not a count: one decimal,
+            # or the row would read "9 vs 9, 1.04 times"
+            counts = t["indicator"].map(lambda c: self.variable_format(c).kind == "count")
+            avg = counts & (t["reference"] != t["reference"].round())
+            t.loc[avg, "ref_text"] = t.loc[avg, "reference"].map("{:,.1f}".format)
+            cols += [("ref_text", "reference_value", None), ("basis_text", "reference_basis", None),
                      ("ratio_to_reference", "ratio_to_reference", None),
                      ("better_than_reference", "better_than_reference", None)]
+            t["basis_text"] = self._reference_basis(t["indicator"])
         return self._section("peers", self.sentences("peers_sentences", self.code),
                              self.table(t, cols, self.L("peers_table").format(year=self.base_year),
                                         css_id="ipbench-peers"))
+
+    def _reference_basis(self, indicators: pd.Series) -> pd.Series:
+        """How each indicator's reference value was obtained (step ``peers``): the reference's
+        own ratio, or its total ÷ its sub-units (e.g. 全国÷31), so that no reader takes a
+        per-province average for the national total."""
+        basis = self.res["peers_reference_basis"] if self.has("peers_reference_basis") else None
+        if basis is None or not len(basis):
+            return pd.Series(fmt.MISSING, index=indicators.index)
+        b = basis.set_index("indicator")
+        ref = self.region_names(pd.Series([str(self.p["scope"].get("reference") or "")])).iloc[0]
+        n = b["divisor"].reindex(indicators).to_numpy()
+        per = (b["basis"].reindex(indicators) == "per_unit_average").to_numpy()
+        own = self.lg.pick(f"{ref}本身", f"{ref}'s own value")
+        avg = [self.lg.pick(f"{ref}÷{int(k)}（平均每单元）", f"{ref} ÷ {int(k)} (average per unit)")
+               if p else own for p, k in zip(per, n, strict=True)]
+        return pd.Series(avg, index=indicators.index)
 
     def guidance(self) -> HTML:
         if not self.has("guidance_industries"):
