@@ -43,6 +43,11 @@ def reading_problems(html: str, codes: set[str], figures: bool = True) -> list[s
         problems.append(f"figures not numbered: {figs}")
     body = html.split("ipbench-weights")[0]  # weights keep 4 decimals
     long = re.findall(r"<td class=[\"']n[\"']>-?[\d,]+\.\d{3,}", body)
+    # cells whose column allows more places by its rule (HHI, p-values, D at a band edge) say
+    # how many: they may not exceed it
+    for places, digits in re.findall(r"<td class=[\"']n[\"'] data-places=[\"'](\d)[\"']>(?:&lt;)?-?[\d,]*\.(\d+)", body):
+        if len(digits) > int(places):
+            long.append(f"{digits} > {places} places")
     if long:
         problems.append(f"too many decimals: {long[:3]}")
     return problems

@@ -86,6 +86,8 @@ SCORE = Format("score", 2)
 #: a number already shown as text by the analysis (e.g. D beside its grade, with the places
 #: that keep it in its band: :meth:`ipbench.matching.Bands.text`): shown as it is, aligned as a number
 SHOWN = Format("shown", 0)
+#: the most places a number shown as text by the analysis may have (Bands.text's ``most``)
+MOST_PLACES = 6
 RATIO = Format("ratio", 2)
 FRACTION = Format("fraction", 1, 100.0, "%", "%", "")
 PERCENT = Format("percent", 1, 1.0, "%", "%", "")

@@ -373,6 +373,10 @@ class ReportView(AnalysisTables):
             shown = (fmt.format_values(values, f, self.lang) if f is not None
                      else values.astype("string").fillna(fmt.MISSING).astype(str))
             cls = " class='n'" if f is not None else ""
+            if f is not None and (f.decimals > 2 or f.kind == "shown"):
+                # more than the usual two places, by the column's rule (HHI, p-values, D at a
+                # band edge): the page says how many it allows
+                cls += f" data-places='{fmt.MOST_PLACES if f.kind == 'shown' else f.decimals}'"
             cells.append(("<td" + cls + ">" + shown.map(escape) + "</td>").to_numpy())
         marks = (df[key].astype(str) == str(highlight)).to_numpy() if key and highlight is not None \
             else [False] * len(df)
