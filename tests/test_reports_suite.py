@@ -145,6 +145,10 @@ def test_workbook_has_bilingual_headers(demo):
     assert "区域代码 / Region code" in header and "综合得分 / Composite score" in header
     about = [[c.value for c in r] for r in wb["说明"].iter_rows(max_row=12)]
     assert any(r[0] == "参数文件" and r[1] == "params/demo.yaml" for r in about)
+    # the reports' display texts (D_text …) stay out: the workbook gives exact values
+    for name in ("耦合协调度", "耦合协调度演变", "等级变化"):
+        heads = [str(c.value) for c in next(wb[name].iter_rows(max_row=1))]
+        assert not [h for h in heads if "_text" in h], heads
 
 
 def test_workbook_is_formatted_for_officials(demo):

@@ -134,7 +134,6 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
     return [(t[i], d[i], s[i]) for t, d, s in rows]
 
 
-
 def _pair_setting(pair: Any, key: str, default: Any) -> Any:
     return (pair.get(key, default) if isinstance(pair, dict) else getattr(pair, key, default))
 

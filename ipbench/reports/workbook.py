@@ -51,7 +51,7 @@ SHEETS = {
 }
 #: columns of the result tables that hold a value as the reports show it (text), beside the
 #: exact value the workbook gives
-SHOWN_ONLY = ("D_text",)
+SHOWN_ONLY = ("D_text", "D_first_text", "D_last_text")
 #: sheet key → (中文, English) sheet name (Excel: at most 31 characters)
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "about": ("说明", "About"), "composite": ("综合得分", "Composite"),

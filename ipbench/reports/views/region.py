@@ -305,7 +305,7 @@ class RegionView(ApplicantTables, ReportView):
             # an average per sub-unit of a count (8.6 universities) is not a count: one decimal,
             # or the row would read "9 vs 9, 1.04 times"
             counts = t["indicator"].map(lambda c: self.variable_format(c).kind == "count")
-            avg = counts & (t["reference"] != t["reference"].round())
+            avg = counts & t["reference"].notna() & (t["reference"] != t["reference"].round())
             t.loc[avg, "ref_text"] = t.loc[avg, "reference"].map("{:,.1f}".format)
             cols += [("ref_text", "reference_value", None), ("basis_text", "reference_basis", None),
                      ("ratio_to_reference", "ratio_to_reference", None),
