@@ -95,6 +95,15 @@ class Bands:
         side = "left" if closed == "right" else "right"
         return np.searchsorted(inner, np.round(v, _ROUND), side=side) + 1
 
+    def intervals(self, closed: Literal["right", "left"] | None = None) -> list[str]:
+        """Each band's interval as text, as :meth:`classify` draws it: ``(0.1,0.2]`` closed
+        right (the lowest band takes its lower edge, ``[0,0.1]``), ``[0.1,0.2)`` closed left (the
+        highest takes its upper edge)."""
+        right = (closed or self.closed) == "right"
+        k = len(self.labels_zh)
+        return [f"{'[' if not right or i == 0 else '('}{self.edges[i]:g},{self.edges[i + 1]:g}"
+                f"{']' if right or i == k - 1 else ')'}" for i in range(k)]
+
     def text(self, values: Any, closed: Literal["right", "left"] | None = None,
              decimals: int = 2, most: int = 6) -> np.ndarray:
         """Each value as text with ``decimals`` places, or more where that rounding would put

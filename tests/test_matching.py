@@ -242,3 +242,10 @@ def test_coupling_table_has_d_as_shown():
     # the real panel's 江西 (运用能力 ↔ 运用需求, 2023) and 北京 (创造潜力 ↔ 创造能力)
     assert list(cc["D_text"]) == ["0.802", "0.90"]
     assert list(cc["grade_zh"].astype(str)) == ["良好协调", "良好协调"]
+
+
+def test_band_intervals_are_drawn_as_classify_draws_them():
+    assert M.TEN_BANDS.intervals()[:2] == ["[0,0.1]", "(0.1,0.2]"] and M.TEN_BANDS.intervals()[-1] == "(0.9,1]"
+    assert M.FOUR_BANDS.intervals() == ["[0,0.4)", "[0.4,0.5)", "[0.5,0.6)", "[0.6,1]"]
+    assert M.TEN_BANDS.intervals("left")[-2:] == ["[0.8,0.9)", "[0.9,1]"]
+    assert list(M.TEN_BANDS.classify([0.0, 0.1, 0.2], "right")) == [1, 1, 2]

@@ -147,14 +147,12 @@ def format_values(values: pd.Series, fmt: Format, lang: str = "zh") -> pd.Series
         return s.map({True: yes, False: no}).fillna(MISSING).astype(str)
     if fmt.kind == "shown":
         return s.astype("string").fillna(MISSING).astype(str)
-    if fmt.kind == "p":  # a p-value below the last place shown is "<0.001", not "0.000"
-        num = pd.to_numeric(s, errors="coerce").astype(float)
-        floor = 10.0 ** -fmt.decimals
-        out = num.map(f"{{:.{fmt.decimals}f}}".format, na_action="ignore").astype(object)
-        return out.where(~(num < floor), f"<{floor:.{fmt.decimals}f}").fillna(MISSING).astype(str)
     num = pd.to_numeric(s, errors="coerce").astype(float) * fmt.scale
     pattern = ("{:.0f}" if fmt.kind == "year" else f"{{:,.{fmt.decimals}f}}") + fmt.suffix
     out = num.map(pattern.format, na_action="ignore").astype(object)
+    if fmt.kind == "p":  # a p-value below the last place shown is "<0.001", not "0.000"
+        floor = 10.0 ** -fmt.decimals
+        out = out.where(~(num < floor), f"<{floor:.{fmt.decimals}f}")
     if fmt.decimals == 0:  # "-0" from rounding a small negative
         out = out.where(out != "-0", "0")
     return out.fillna(MISSING).astype(str)

@@ -134,11 +134,7 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
     return [(t[i], d[i], s[i]) for t, d, s in rows]
 
 
-def _pair_setting(pair: Any, key: str, default: Any) -> Any:
-    return (pair.get(key, default) if isinstance(pair, dict) else getattr(pair, key, default))
-
-
-def coupling_rows(pairs: Sequence[Any]) -> list[Row]:
+def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:
     """The coupling-coordination and grade rows of the appendix, as the run's matching pairs
     set them (weights α, β; classic or modified C; bands and their closed side), one row per
     distinct setting (naming its pairs when the pairs differ)."""
@@ -148,11 +144,11 @@ def coupling_rows(pairs: Sequence[Any]) -> list[Row]:
     formulas: dict[tuple, list[str]] = {}
     grades: dict[tuple, list[str]] = {}
     for pair in pairs:
-        name = str(_pair_setting(pair, "name", ""))
-        w = tuple(float(x) for x in _pair_setting(pair, "weights", None) or (0.5, 0.5))
-        formulas.setdefault((w, bool(_pair_setting(pair, "modified", False))), []).append(name)
-        grades.setdefault((str(_pair_setting(pair, "bands", "ten")),
-                           str(_pair_setting(pair, "closed", "right"))), []).append(name)
+        name = str(pair.get("name", ""))
+        w = tuple(float(x) for x in pair.get("weights") or (0.5, 0.5))
+        formulas.setdefault((w, bool(pair.get("modified", False))), []).append(name)
+        grades.setdefault((str(pair.get("bands", "ten")), str(pair.get("closed", "right"))),
+                          []).append(name)
 
     def which(names: list[str], table: dict) -> tuple[str, str]:
         return ((f"（{'、'.join(names)}）", f" ({', '.join(names)})") if len(table) > 1 else ("", ""))
@@ -174,11 +170,7 @@ def coupling_rows(pairs: Sequence[Any]) -> list[Row]:
         b = _resolve_bands(name)
         right = closed == "right"
         k = len(b.labels_zh)
-        spans = []
-        for i in range(k):
-            lo_in = (not right) or i == 0
-            hi_in = right or i == k - 1
-            spans.append(f"{'[' if lo_in else '('}{b.edges[i]:g},{b.edges[i + 1]:g}{']' if hi_in else ')'}")
+        spans = b.intervals(closed)
         zh = "；".join(f"{sp}{lab}" for sp, lab in zip(spans, b.labels_zh, strict=True))
         en = "; ".join(f"{sp} {lab.lower()}" for sp, lab in zip(spans, b.labels_en, strict=True))
         side_zh, side_en = ("左开右闭", "left-open, right-closed") if right else ("左闭右开", "left-closed, right-open")

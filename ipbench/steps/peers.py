@@ -85,15 +85,16 @@ def reference_values(ctx: StepContext, columns: list[str], cat: pd.DataFrame
     n_sub = len(children & held)
     if n_sub == 0:
         n_sub = len(scope.regions)
+    zh, en = ctx.region_names().get(scope.reference, ("参照单位", "the reference unit"))
     rows, values = [], {}
     for c in columns:
         if is_extensive(cat.at[c, "unit"]):
             values[c] = raw[c] / n_sub
-            rows.append((c, "per_unit_average", f"参照单位合计÷{n_sub}个下级单位（平均值）",
-                         f"reference total ÷ {n_sub} sub-units (average)", n_sub))
+            rows.append((c, "per_unit_average", f"{zh}÷{n_sub}（平均每单元）",
+                         f"{en} ÷ {n_sub} (average per unit)", n_sub))
         else:
             values[c] = raw[c]
-            rows.append((c, "value", "参照单位的强度或比率值", "the reference's own ratio", 1))
+            rows.append((c, "value", f"{zh}本身", f"{en}'s own value", 1))
     return pd.Series(values, dtype=float), pd.DataFrame(rows, columns=BASIS_COLUMNS)
 
 

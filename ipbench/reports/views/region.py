@@ -319,17 +319,10 @@ class RegionView(ApplicantTables, ReportView):
         """How each indicator's reference value was obtained (step ``peers``): the reference's
         own ratio, or its total ÷ its sub-units (e.g. 全国÷31), so that no reader takes a
         per-province average for the national total."""
-        basis = self.res["peers_reference_basis"] if self.has("peers_reference_basis") else None
-        if basis is None or not len(basis):
+        if not self.has("peers_reference_basis"):
             return pd.Series(fmt.MISSING, index=indicators.index)
-        b = basis.set_index("indicator")
-        ref = self.region_names(pd.Series([str(self.p["scope"].get("reference") or "")])).iloc[0]
-        n = b["divisor"].reindex(indicators).to_numpy()
-        per = (b["basis"].reindex(indicators) == "per_unit_average").to_numpy()
-        own = self.lg.pick(f"{ref}本身", f"{ref}'s own value")
-        avg = [self.lg.pick(f"{ref}÷{int(k)}（平均每单元）", f"{ref} ÷ {int(k)} (average per unit)")
-               if p else own for p, k in zip(per, n, strict=True)]
-        return pd.Series(avg, index=indicators.index)
+        b = self.res["peers_reference_basis"].set_index("indicator")
+        return self.lg.col(b, "basis").reindex(indicators).fillna(fmt.MISSING).set_axis(indicators.index)
 
     def guidance(self) -> HTML:
         if not self.has("guidance_industries"):
