@@ -101,6 +101,35 @@ def test_methods_appendix_states_rules_with_sources(demo_results):
     assert all(src for _, _, src in rows)
 
 
+def test_methods_appendix_states_only_what_the_page_uses(demo_results):
+    """A term is defined on a page that has a section using it, for an analysis that ran: the
+    real provincial run skips the intensive, guidance and industry analyses (no employment or
+    value added) and its overview defined their rules all the same."""
+    from dataclasses import replace
+
+    from ipbench.reports.methods import methods_rows
+    from ipbench.reports.views.industry import IndustryView
+    from ipbench.reports.views.overview import OverviewView
+    from ipbench.reports.views.region import RegionView
+
+    def terms(res, view) -> set[str]:
+        return {t for t, _, _ in methods_rows(res, "zh", view.SECTIONS)}
+
+    full = terms(demo_results, OverviewView)
+    assert {"区位熵", "专利密集型产业（规则）", "导向目录", "规划目标外推", "耦合协调度"} <= full
+    assert "对标比较" not in full and "份额匹配度" not in full  # the overview has no peers, no profile
+    assert "对标比较" in terms(demo_results, RegionView)
+    industry = terms(demo_results, IndustryView)
+    assert "份额匹配度" in industry and not {"耦合协调度", "排名稳健性", "对标比较"} & industry
+    gone = ("intensive_regions", "intensive_industries", "guidance_industries", "guidance_regions",
+            "industry_profile")  # skipped analyses make no table; targets without plan targets an empty one
+    tables = {k: v.iloc[0:0] if k == "targets" else v for k, v in demo_results.tables.items() if k not in gone}
+    skipped = replace(demo_results, tables=tables)
+    left = terms(skipped, OverviewView)
+    assert not {"专利密集型产业（规则）", "导向目录", "规划目标外推", "计数口径"} & left
+    assert {"区位熵", "集中度", "排名稳健性"} <= left  # the situation's shares still have LQs
+
+
 def test_methods_appendix_states_the_runs_coupling_settings():
     from ipbench.reports.methods import coupling_rows
 

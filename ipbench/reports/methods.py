@@ -1,7 +1,10 @@
 """The methods appendix: every definition and threshold a report uses, with its source.
 
 Rows are (term, definition, source) in the report's language; values of thresholds come from
-the run's params, so the appendix states what was used, not a default.
+the run's params, so the appendix states what was used, not a default. A page states only the
+terms it uses: each row names the sections that use it and the results it rests on
+(:data:`USES`), and appears when the page has one of those sections and the run made one of
+those results (an analysis skipped for want of data defines nothing).
 """
 
 from __future__ import annotations
@@ -12,6 +15,40 @@ from typing import Any
 from ipbench.runfolder import Results
 
 Row = tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
+#: term key → the sections that use it and the results, (table, column or "") any of which the
+#: run must hold (non-empty; a column with some value); no sections: every page states it
+USES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
+    "normalisation": ((), ()), "weighting": ((), ()), "aggregation": ((), ()),
+    "coupling": (("matching_pairs", "dynamics"), (("coupling", ""),)),
+    "lq": (("situation", "profile", "guidance"),
+           (("situation_shares", "lq_ip_industry"), ("situation_shares", "lq_ip_population"),
+            ("industry_profile", "lq_ip"), ("guidance_industries", ""), ("guidance_regions", ""))),
+    "share_matching": (("profile",), (("industry_profile", "share_matching"),)),
+    "concentration": (("situation", "profile"),
+                      (("situation_concentration", ""), ("industry_concentration", ""))),
+    "intensive": (("intensive",), (("intensive_regions", ""), ("intensive_industries", ""))),
+    "peers": (("peers",), (("peers", ""),)),
+    "guidance": (("guidance",), (("guidance_industries", ""), ("guidance_regions", ""))),
+    "targets": (("targets",), (("targets", ""),)),
+    "robustness": (("robustness",), (("robustness_ranks", ""),)),
+    "lagging": (("matching_pairs",), (("lagging_stability", ""),)),
+    "count": (("profile", "intensive", "guidance", "ls_applicants"), (("industry_profile", ""),)),
+}
+
+
+def uses(res: Results, key: str, sections: Sequence[str] | None) -> bool:
+    """Whether a page with ``sections`` (None: any) states the term ``key`` of :data:`USES`."""
+    where, needs = USES[key]
+    if where and sections is not None and not set(where) & set(sections):
+        return False
+
+    def held(table: str, column: str) -> bool:
+        if table not in res or not len(res[table]):
+            return False
+        t = res[table]
+        return not column or (column in t.columns and bool(t[column].notna().any()))
+
+    return not needs or any(held(t, c) for t, c in needs)
 #: sources of the grade bands (:data:`ipbench.matching.TEN_BANDS`, ``FOUR_BANDS``)
 BAND_SOURCES = {
     "ten": ("田深圳等, 地理学报 2021, 76(4):781, 表1", "Tian Shenzhen et al., Acta Geogr. Sinica 2021, 76(4):781, Tab. 1"),
@@ -19,7 +56,10 @@ BAND_SOURCES = {
 }
 
 
-def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
+def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None = None
+                 ) -> list[tuple[str, str, str]]:
+    """The appendix rows (term, definition, source) of a page with ``sections`` (None: every
+    term the run uses), in ``lang``."""
     p = res.params
     en = lang == "en"
     w = res["weights"]
@@ -41,37 +81,37 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
                " (intensive.density_threshold not set)")
     scale_zh = f"{scale:g}件" if scale is not None else "各单元规模的平均值"
     scale_en = f"{scale:g} patents" if scale is not None else "the mean scale over the units"
-    rows = [
+    rows: list[tuple[str, Row]] = [("normalisation",
         (("指标标准化", "Normalisation"),
          (f"方法 {norm['method']}，比较范围 {norm.get('across', '')}，量纲 0–{norm.get('scale', 1)}；"
           "正向 x'=(x−min)/(max−min)，逆向 x'=(max−x)/(max−min)。",
           f"method {norm['method']}, across {norm.get('across', '')}, scale 0–{norm.get('scale', 1)};"
           " benefit x'=(x−min)/(max−min), cost x'=(max−x)/(max−min)."),
-         ("李恒吉等, 干旱区地理, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2")),
-        (("指标赋权", "Weighting"),
+         ("李恒吉等, 干旱区地理, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"))),
+        ("weighting", (("指标赋权", "Weighting"),
          (f"方法 {weighting}；熵值法 e_j=−(1/ln m)Σp_ij ln p_ij，w_j=(1−e_j)/Σ(1−e_j)。",
           f"method {weighting}; entropy e_j=−(1/ln m)Σp_ij ln p_ij, w_j=(1−e_j)/Σ(1−e_j).")
-         , ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2")),
-        (("综合集成", "Aggregation"),
+         , ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"))),
+        ("aggregation", (("综合集成", "Aggregation"),
          (f"方法 {agg}：子系统得分 U=Σμ_j x'_ij，综合得分为子系统的加权集成。",
           f"method {agg}: subsystem score U=Σμ_j x'_ij; composite = weighted aggregate of subsystems."),
-         ("ipbench params 'aggregation'", "ipbench params 'aggregation'")),
-        *coupling_rows(p.get("matching") or []),
-        (("区位熵", "Location quotient"),
+         ("ipbench params 'aggregation'", "ipbench params 'aggregation'"))),
+        *(("coupling", r) for r in coupling_rows(p.get("matching") or [])),
+        ("lq", (("区位熵", "Location quotient"),
          ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
           "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
-         ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)")),
-        (("份额匹配度", "Share matching"),
+         ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)"))),
+        ("share_matching", (("份额匹配度", "Share matching"),
          ("M_i=1−|s_a−s_b|/(s_a+s_b)，s_a、s_b 为区域在评价范围内的发明专利授权量份额与增加值份额；"
           "1 为两份额相同，越小越不匹配，一方份额为 0 时为 0。",
           "M_i=1−|s_a−s_b|/(s_a+s_b), s_a and s_b = the region's shares of the scope's invention"
           " grants and value added; 1 = equal shares, lower = less matched, 0 when one share is 0."),
-         ("DOMAIN.md §3（份额型空间匹配）", "DOMAIN.md §3 (share-based spatial matching)")),
-        (("集中度", "Concentration"),
+         ("DOMAIN.md §3（份额型空间匹配）", "DOMAIN.md §3 (share-based spatial matching)"))),
+        ("concentration", (("集中度", "Concentration"),
          ("基尼系数、赫芬达尔指数 HHI=Σs_i²（下限 1/n）、CRk=前k位份额之和。",
           "Gini, HHI=Σs_i² (floor 1/n), CRk = sum of the k largest shares."),
-         ("标准定义", "standard definitions")),
-        (("专利密集型产业（规则）", "Patent-intensive industries (rule)"),
+         ("标准定义", "standard definitions"))),
+        ("intensive", (("专利密集型产业（规则）", "Patent-intensive industries (rule)"),
          ("发明专利密集度、规模均达到规定标准的产业（国家统计局、国家知识产权局）。本报告：密集度="
           f"{window}年窗口期发明专利授权量 ÷ 窗口期年均从业人员（万人）；门槛：{dens_zh}；规模门槛："
           f"{scale_zh}；两项均严格高于门槛为密集型。产业比较口径：{basis_zh}（参数 intensive.basis）；区域页的"
@@ -85,8 +125,8 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
          ("国家统计局《知识产权(专利)密集型产业统计分类(2019)》；国家统计局、国家知识产权局"
           "《2022年全国专利密集型产业增加值数据公告》(2023-12-29)",
           "NBS, IP (patent)-intensive industries statistical classification (2019); NBS & CNIPA,"
-          " 2022 value added of patent-intensive industries (2023-12-29)")),
-        (("对标比较", "Peer comparison"),
+          " 2022 value added of patent-intensive industries (2023-12-29)"))),
+        ("peers", (("对标比较", "Peer comparison"),
          ("对标组内排名（1=最优），取值相同（相对差<0.1%）记为并列。与参照单位比较时，比率、强度、"
           "人均类指标取参照单位本身的值；总量指标取参照单位平均每个下级单位的值（参照总量÷下级单位数，"
           "如全国÷31个省），不与参照总量直接比较（表中“参照口径”一列逐项注明）。",
@@ -95,29 +135,29 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
           " reference's own value, totals with its average per sub-unit (its total ÷ its number of"
           " sub-units, e.g. national ÷ 31 provinces), never with its total (the table's column"
           " 'reference basis' says which, row by row)."),
-         ("DOMAIN.md §7", "DOMAIN.md §7")),
-        (("导向目录", "Guidance catalogue"),
+         ("DOMAIN.md §7", "DOMAIN.md §7"))),
+        ("guidance", (("导向目录", "Guidance catalogue"),
          (f"知识产权优势与产业优势（区位熵）门槛 {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)}，"
           f"容差 {gd.get('tolerance', 0.05)}，增长门槛 {gd.get('growth_cut', 0.0)}，窗口 {gd.get('window', 3)}年。",
           f"IP and industry advantage (LQ) cuts {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)},"
           f" tolerance {gd.get('tolerance', 0.05)}, growth cut {gd.get('growth_cut', 0.0)},"
           f" window {gd.get('window', 3)} years."),
-         ("张莉、单晓光, 科技进步与对策 2021, 38(15)（象限法）", "Zhang & Shan, Sci. Tech. Progress & Policy 2021, 38(15) (quadrants)")),
-        (("规划目标外推", "Target projections"),
+         ("张莉、单晓光, 科技进步与对策 2021, 38(15)（象限法）", "Zhang & Shan, Sci. Tech. Progress & Policy 2021, 38(15) (quadrants)"))),
+        ("targets", (("规划目标外推", "Target projections"),
          ("线性：OLS y=a+bt，达标年 t*=(目标−a)/b；复合增速：g=(y末/y初)^(1/年数)−1，"
           "t*=t末+ln(目标/y末)/ln(1+g)。两种外推结论不一致时如实标注“不一致”。",
           "linear: OLS y=a+bt, t*=(target−a)/b; compound: g=(y_last/y_first)^(1/years)−1,"
           " t*=t_last+ln(target/y_last)/ln(1+g). When the two disagree the verdict says so."),
-         ("ipbench.analysis.targets", "ipbench.analysis.targets")),
-        (("排名稳健性", "Rank robustness"), robustness_text(rob, _n_factors(res)),
+         ("ipbench.analysis.targets", "ipbench.analysis.targets"))),
+        ("robustness", (("排名稳健性", "Rank robustness"), robustness_text(rob, _n_factors(res)),
          ("Saltelli et al. 2008, Global Sensitivity Analysis; OECD/JRC 2008 Handbook on"
-          " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook")),
+          " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook"))),
     ]
-    if "lagging_stability" in res:
+    if uses(res, "lagging", sections):
         lag = p.get("lagging", {}) or {}
         firm = float(lag.get("firm_share", 0.8))
         norms = "、".join(str(x) for x in (rob.get("normalisations") or [norm["method"]]))
-        rows.append((("滞后判断稳定性", "Firmness of the lagging-side call"),
+        rows.append(("lagging", (("滞后判断稳定性", "Firmness of the lagging-side call"),
                      (f"每对匹配关系在基准年以异常值处理开/关 × 标准化方法（{norms}）的各组合重算；与本次"
                       f"判断一致的组合占比 ≥ {firm:.0%}（参数 lagging.firm_share）为“稳定”，否则为“不稳定”。",
                       f"Each pair is recomputed in the base year with outlier treatment on/off ×"
@@ -125,13 +165,12 @@ def methods_rows(res: Results, lang: str = "zh") -> list[tuple[str, str, str]]:
                       " of the variants agree (params lagging.firm_share)."),
                      ("ipbench 的稳定性检验（ipbench.steps.lagging），变体取自排名稳健性的方法组合",
                       "ipbench's own check (ipbench.steps.lagging); the variants are those of the"
-                      " rank robustness")))
-    if "industry_profile" in res and len(res["industry_profile"]):
-        from ipbench.reports.labels import LABELS
+                      " rank robustness"))))
+    from ipbench.reports.labels import LABELS
 
-        rows.append((LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"]))
+    rows.append(("count", (LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"])))
     i = 1 if en else 0
-    return [(t[i], d[i], s[i]) for t, d, s in rows]
+    return [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, sections)]
 
 
 def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:

@@ -578,7 +578,7 @@ class ReportView(AnalysisTables):
         """Methods appendix: every definition and threshold used, with its source."""
         from ipbench.reports.methods import methods_rows
 
-        rows = methods_rows(self.res, self.lang)
+        rows = methods_rows(self.res, self.lang, self.SECTIONS)
         body = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}"
                        f"<br/><small>{escape(self.L('source'))}{self.lg.pick('：', ': ')}{escape(s)}</small></dd>"
                        for t, d, s in rows)
