@@ -18,6 +18,7 @@ from ipbench.project import Project
 from ipbench.steps import StepContext, step_names
 from ipbench.steps.dynamics import coordinates, dynamics
 from ipbench.steps.intensive import INTENSIVE_SHARE
+from ipbench.steps.registry import Skip
 from ipbench.steps.situation import situation
 from ipbench.steps.targets import targets
 
@@ -67,6 +68,17 @@ def test_situation_unknown_variable_names_the_key():
                     "population": [1, 1, 1]}, extra={"situation": {"ip": "patent_grant_inventoin"}})
     with pytest.raises(ParamsError, match=r"situation\.ip.*did you mean 'patent_grant_invention'"):
         situation(ctx)
+
+
+def test_targets_without_plan_targets_is_a_skip_saying_how():
+    # the real provincial page said only "暂无数据" under 规划目标监测
+    ctx = tiny_ctx({"patent_inforce_invention": [100, 50, 50]}, years=(2020, 2021, 2022),
+                   stages={"indicators": pd.DataFrame({"region_code": THREE, "year": 2022}),
+                           "catalogue": pd.DataFrame(columns=["code", "name_zh", "name_en"])})
+    with pytest.raises(Skip) as got:
+        targets(ctx)
+    assert got.value.key == "targets" and got.value.reason_zh == "参数未设规划目标"
+    assert "targets:" in got.value.how
 
 
 def test_targets_linear_and_cagr_hand_checked():

@@ -435,8 +435,8 @@ def changes_page(info: dict[str, Any], prev_info: dict[str, Any] | None,
             return c.set_index(["region_code", "pair"])
 
         ga, gb = grades(prev, prev_info.get("base_year")), grades(now, info.get("base_year"))
-        joined = ga[[gcol]].join(gb[[gcol] + ([pcol] if pcol in gb else [])], how="inner",
-                                 lsuffix="_prev")
+        joined = ga[[gcol]].rename(columns={gcol: f"{gcol}_prev"}).join(
+            gb[[gcol] + ([pcol] if pcol in gb else [])], how="inner")
         changed = joined[joined[f"{gcol}_prev"] != joined[gcol]]
         parts.append(f"<h2>{escape(t('grades', lang))}</h2>")
         if len(changed):

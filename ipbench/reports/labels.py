@@ -87,6 +87,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "guidance_industries": ("产业导向目录 (Excel)", "Guidance catalogue of industries (Excel)"),
     "guidance_regions": ("区域导向目录 (Excel)", "Guidance catalogue of regions (Excel)"),
     "not_available": ("暂无数据", "not available"),
+    "no_region_targets": ("参数中的规划目标均不涉及本区域（参数 targets 的 region）。",
+                          "None of the params' plan targets is set for this region (params targets, region)."),
     # ---- analyses of the pilots (issue 5)
     "matching_pairs": ("匹配关系", "Matching pairs"),
     "pairs_intro": ("本评价设{n}对匹配关系：{names}。", "This evaluation has {n} matching pair(s): {names}."),

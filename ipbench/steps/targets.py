@@ -33,7 +33,9 @@ def targets(ctx: StepContext) -> dict[str, Any]:
     scope = ctx.params.scope
     cols = ["target", "region_code", "label"]
     if not ctx.params.targets:
-        return {"targets": pd.DataFrame(columns=cols), "targets_sentences": sentences([])}
+        raise Skip("no plan targets in the params", reason_zh="参数未设规划目标", key="targets",
+                   how="list the plan's targets under targets: in the params (indicator, value,"
+                       " year; region and direction optional)")
     ind = ctx.panel("indicators")
     cat = ctx.stages["catalogue"].set_index("code")
     facts = ctx.stages["facts"]

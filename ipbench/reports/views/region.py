@@ -336,9 +336,11 @@ class RegionView(ApplicantTables, ReportView):
 
     def targets(self) -> HTML:
         t = self.res["targets"] if "targets" in self.res else pd.DataFrame()
-        t = t[t["region_code"] == self.code] if len(t) else t
         if t.empty:
             return self._section("targets", self.skipped("targets"))
+        t = t[t["region_code"] == self.code]
+        if t.empty:  # the plan sets targets, none of them here
+            return self._section("targets", f"<p class='ipbench-skipped'>{escape(self.L('no_region_targets'))}</p>")
         return self._section("targets", self.sentences("targets_sentences", self.code),
                              self.targets_table(t))
 
