@@ -215,7 +215,7 @@ class Evaluation:
 
     @property
     def skipped(self) -> pd.DataFrame:
-        """What was skipped and why: step, part, key, missing, reason_zh, reason_en, how."""
+        """What was skipped and why: step, part, key, missing, reason_zh, reason_en, how, how_zh."""
         from ipbench.steps import SKIPPED_COLUMNS
 
         rows = [r for e in self.log for r in e.skipped]

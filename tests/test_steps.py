@@ -149,7 +149,8 @@ def test_matching_pair_on_a_subsystem_without_data_is_skipped_not_fatal():
 def test_skip_is_an_exception_carrying_its_row():
     row = Skip("x", missing=["a"], how="h", key="k", part="p").row("s")
     assert row == {"step": "s", "part": "p", "key": "k", "missing": "a", "reason_zh": "x",
-                   "reason_en": "x", "how": "h"}
+                   "reason_en": "x", "how": "h", "how_zh": ""}
+    assert Skip("x", how="h", how_zh="办法").row("s")["how_zh"] == "办法"
 
 
 # ------------------------------------------------------------------------------ comparisons

@@ -78,7 +78,7 @@ def test_targets_without_plan_targets_is_a_skip_saying_how():
     with pytest.raises(Skip) as got:
         targets(ctx)
     assert got.value.key == "targets" and got.value.reason_zh == "参数未设规划目标"
-    assert "targets:" in got.value.how
+    assert "targets:" in got.value.how and "参数 targets 下列出规划目标" in got.value.how_zh
 
 
 def test_targets_linear_and_cagr_hand_checked():

@@ -32,30 +32,32 @@ from ipbench.params import Params, params_error
 from ipbench.project import Project
 
 KEY = ["region_code", "year"]
-SKIPPED_COLUMNS = ["step", "part", "key", "missing", "reason_zh", "reason_en", "how"]
+SKIPPED_COLUMNS = ["step", "part", "key", "missing", "reason_zh", "reason_en", "how", "how_zh"]
 
 
 class Skip(Exception):  # noqa: N818 (a control-flow signal, not an error)
     """Raised by a step (or one part of it) whose inputs the data lack.
 
-    ``missing``: the variables or stages absent; ``how``: how a user supplies them;
-    ``key``: the params key path that chose the input (for the report's methods notes)."""
+    ``missing``: the variables or stages absent; ``how``: how a user supplies them (``how_zh``
+    in Chinese; else the report words it from ``missing`` and ``key``); ``key``: the params key
+    path that chose the input (for the report's methods notes)."""
 
     def __init__(self, reason_en: str, *, reason_zh: str | None = None,
                  missing: tuple[str, ...] | list[str] = (), how: str = "", key: str = "",
-                 part: str = "") -> None:
+                 part: str = "", how_zh: str = "") -> None:
         super().__init__(reason_en)
         self.reason_en = reason_en
         self.reason_zh = reason_zh or reason_en
         self.missing = tuple(missing)
         self.how = how
+        self.how_zh = how_zh
         self.key = key
         self.part = part
 
     def row(self, step: str) -> dict[str, str]:
         return {"step": step, "part": self.part, "key": self.key,
                 "missing": ", ".join(self.missing), "reason_zh": self.reason_zh,
-                "reason_en": self.reason_en, "how": self.how}
+                "reason_en": self.reason_en, "how": self.how, "how_zh": self.how_zh}
 
 
 @dataclass

@@ -476,6 +476,8 @@ class ReportView(AnalysisTables):
                 how = str(r.get("how", ""))
                 for c in codes:
                     how = re.sub(rf"(?<![\w.]){re.escape(c.strip())}(?![\w])", name(c), how)
+            elif str(r.get("how_zh", "")):
+                how = str(r["how_zh"])
             elif codes and "." in key:
                 how = f"在数据集的 sources.yaml 中加载{names}，或在参数 {key} 处指定另一变量"
             elif codes:
