@@ -130,6 +130,28 @@ def test_methods_appendix_states_only_what_the_page_uses(demo_results):
     assert {"区位熵", "集中度", "排名稳健性"} <= left  # the situation's shares still have LQs
 
 
+def test_methods_appendix_formulas_are_the_runs(demo_results):
+    """The appendix's normalisation, weighting and aggregation are those the run used, and a
+    reader applying them by hand gets the page's composite: Σ_j μ_j x'_j with x' on 0–100."""
+    from ipbench.reports.methods import methods_rows, normalisation_text, weighting_text
+
+    rows = {t: d for t, d, _ in methods_rows(demo_results, "zh")}
+    assert "x'=100·(x−min)/(max−min)" in rows["指标标准化"] and "取值 0–100；" in rows["指标标准化"]
+    assert rows["指标赋权"].startswith("熵值法") and "故综合得分=Σ_j μ_j x'_j" in rows["综合集成"]
+    w = demo_results["weights"].set_index("indicator")["weight"]
+    x = demo_results["normalized"].set_index(["region_code", "year"])[w.index]
+    comp = demo_results["composite"].set_index(["region_code", "year"])["score"]
+    assert (x @ w).reindex(comp.index).to_numpy() == pytest.approx(comp.to_numpy())
+    # other settings are stated as they are, not as min-max and entropy
+    assert normalisation_text({"method": "zscore", "across": "year"})[0].startswith("Z分数")
+    assert "逐年" in normalisation_text({"method": "zscore", "across": "year"})[0]
+    assert weighting_text({"method": "critic"})[0].startswith("CRITIC")
+    ahp = {"experts": [{"name": "a"}, {"name": "b"}], "method": "aip", "cr_threshold": 0.1}
+    zh, en = weighting_text({"method": "entropy", "ahp": ahp, "combine": {"method": "linear", "alpha": 0.3}})
+    assert "μ_j=0.3·a_j+0.7·w_j" in zh and "AIP" in zh and "2位专家" in zh and "(AIP)" in en
+    assert weighting_text({"method": "ahp", "ahp": ahp})[0].startswith("层次分析法权重")
+
+
 def test_methods_appendix_states_the_runs_coupling_settings():
     from ipbench.reports.methods import coupling_rows
 

@@ -587,5 +587,6 @@ STEP_NAMES: dict[str, tuple[str, str]] = {
 #: what a ``Skip`` names as missing that is not a facts variable
 SKIP_MISSING: dict[str, tuple[str, str]] = {
     "patent records": ("专利著录数据", "patent records"),
+    "plan targets": ("规划目标值", "the plan's target values"),
 }
 

@@ -62,8 +62,6 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
     term the run uses), in ``lang``."""
     p = res.params
     en = lang == "en"
-    w = res["weights"]
-    weighting = str(w["method"].iloc[0]) if "method" in w and len(w) else p["weighting"]["method"]
     it = p.get("intensive", {}) or {}
     window = it.get("window", 3)
     dens = it.get("density_threshold")
@@ -81,21 +79,15 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
                " (intensive.density_threshold not set)")
     scale_zh = f"{scale:g}件" if scale is not None else "各单元规模的平均值"
     scale_en = f"{scale:g} patents" if scale is not None else "the mean scale over the units"
-    rows: list[tuple[str, Row]] = [("normalisation",
-        (("指标标准化", "Normalisation"),
-         (f"方法 {norm['method']}，比较范围 {norm.get('across', '')}，量纲 0–{norm.get('scale', 1)}；"
-          "正向 x'=(x−min)/(max−min)，逆向 x'=(max−x)/(max−min)。",
-          f"method {norm['method']}, across {norm.get('across', '')}, scale 0–{norm.get('scale', 1)};"
-          " benefit x'=(x−min)/(max−min), cost x'=(max−x)/(max−min)."),
-         ("李恒吉等, 干旱区地理, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"))),
-        ("weighting", (("指标赋权", "Weighting"),
-         (f"方法 {weighting}；熵值法 e_j=−(1/ln m)Σp_ij ln p_ij，w_j=(1−e_j)/Σ(1−e_j)。",
-          f"method {weighting}; entropy e_j=−(1/ln m)Σp_ij ln p_ij, w_j=(1−e_j)/Σ(1−e_j).")
-         , ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"))),
-        ("aggregation", (("综合集成", "Aggregation"),
-         (f"方法 {agg}：子系统得分 U=Σμ_j x'_ij，综合得分为子系统的加权集成。",
-          f"method {agg}: subsystem score U=Σμ_j x'_ij; composite = weighted aggregate of subsystems."),
-         ("ipbench params 'aggregation'", "ipbench params 'aggregation'"))),
+    rows: list[tuple[str, Row]] = [
+        ("normalisation", (("指标标准化", "Normalisation"), normalisation_text(norm),
+         ("李恒吉等, 干旱区地理, ChinaXiv:202102.00039V1, 2.2节; OECD/JRC 2008 Handbook, 5节",
+          "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2; OECD/JRC 2008 Handbook, sec. 5"))),
+        ("weighting", (("指标赋权", "Weighting"), weighting_text(p["weighting"]),
+         WEIGHTING_SOURCES.get(p["weighting"].get("method", "entropy"), WEIGHTING_SOURCES["entropy"]))),
+        ("aggregation", (("综合集成", "Aggregation"), aggregation_text(agg),
+         ("OECD/JRC 2008 Handbook, 6节; ipbench params 'aggregation'",
+          "OECD/JRC 2008 Handbook, sec. 6; ipbench params 'aggregation'"))),
         *(("coupling", r) for r in coupling_rows(p.get("matching") or [])),
         ("lq", (("区位熵", "Location quotient"),
          ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
@@ -171,6 +163,108 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
     rows.append(("count", (LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"])))
     i = 1 if en else 0
     return [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, sections)]
+
+
+ACROSS = {"panel": ("全部区域与年份合并计算（各年可比）", "all regions and years pooled (years comparable)"),
+          "year": ("逐年分别计算", "each year on its own")}
+
+
+def normalisation_text(norm: dict[str, Any]) -> tuple[str, str]:
+    """The normalisation the run used (params ``normalization``: method, scale, across), with
+    its formula (:mod:`ipbench.normalize`)."""
+    method, s = str(norm.get("method", "minmax")), float(norm.get("scale", 1))
+    zh_across, en_across = ACROSS.get(str(norm.get("across", "panel")), ("", ""))
+    if method == "minmax":
+        zh = (f"极差标准化：正向指标 x'={s:g}·(x−min)/(max−min)，逆向指标 x'={s:g}·(max−x)/(max−min)，"
+              f"取值 0–{s:g}")
+        en = (f"min–max: benefit x'={s:g}·(x−min)/(max−min), cost x'={s:g}·(max−x)/(max−min),"
+              f" range 0–{s:g}")
+    elif method == "zscore":
+        zh, en = ("Z分数：z=(x−均值)/标准差（总体标准差），逆向指标乘以−1",
+                  "z-scores: z=(x−mean)/sd (population sd), cost indicators multiplied by −1")
+    elif method == "rank":
+        zh, en = ("排序分数：最差=1、最好=n，并列取较小名次，逆向指标反向排序",
+                  "rank scores: worst = 1, best = n, ties take the lower rank, cost indicators reversed")
+    else:
+        zh, en = ("百分位名次：(名次−1)/(n−1)，最差=0、最好=1，逆向指标反向排序",
+                  "percentile ranks: (rank−1)/(n−1), worst = 0, best = 1, cost indicators reversed")
+    return f"{zh}；{zh_across}。", f"{en}; {en_across}."
+
+
+WEIGHTING_FORMULAS = {
+    "equal": ("等权：w_j=1/n", "equal weights: w_j=1/n"),
+    "std": ("标准差法：w_j=σ_j/Σσ_k（σ取自极差标准化后的指标）",
+            "standard deviation: w_j=σ_j/Σσ_k (σ of the min–max normalised indicators)"),
+    "entropy": ("熵值法：p_ij=y_ij/Σ_i y_ij（y 为极差标准化值），e_j=−(1/ln m)Σ_i p_ij ln p_ij，"
+                "w_j=(1−e_j)/Σ_k(1−e_k)",
+                "entropy: p_ij=y_ij/Σ_i y_ij (y min–max normalised), e_j=−(1/ln m)Σ_i p_ij ln p_ij,"
+                " w_j=(1−e_j)/Σ_k(1−e_k)"),
+    "critic": ("CRITIC法：C_j=σ_j·Σ_k(1−r_jk)（极差标准化后，r 为皮尔逊相关系数），w_j=C_j/ΣC_k",
+               "CRITIC: C_j=σ_j·Σ_k(1−r_jk) (after min–max normalisation, r Pearson), w_j=C_j/ΣC_k"),
+    "pca": ("主成分法：旋转（varimax）载荷平方按因子方差标准化，每个指标取其载荷最大的因子，"
+            "w_j∝s_jf·V_f/ΣV_g，归一化",
+            "principal components: squared rotated (varimax) loadings scaled by factor variance,"
+            " each indicator on its largest factor, w_j∝s_jf·V_f/ΣV_g, normalised"),
+    "ahp": ("层次分析法：专家判断矩阵的主特征向量，一致性比率 CR=CI/RI",
+            "AHP: principal eigenvector of the experts' judgment matrices, consistency ratio CR=CI/RI"),
+}
+WEIGHTING_SOURCES = {
+    "entropy": ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"),
+    "critic": ("Diakoulaki 等, Comput. Oper. Res. 1995, 22(7):763", "Diakoulaki et al., Comput. Oper. Res. 1995, 22(7):763"),
+    "pca": ("OECD/JRC 2008 Handbook, 6.1节", "OECD/JRC 2008 Handbook, sec. 6.1"),
+    "ahp": ("Saaty 1980, The Analytic Hierarchy Process", "Saaty 1980, The Analytic Hierarchy Process"),
+    "equal": ("OECD/JRC 2008 Handbook, 6节", "OECD/JRC 2008 Handbook, sec. 6"),
+    "std": ("OECD/JRC 2008 Handbook, 6节", "OECD/JRC 2008 Handbook, sec. 6"),
+}
+
+
+def weighting_text(spec: dict[str, Any]) -> tuple[str, str]:
+    """The weighting the run used (params ``weighting``): the objective method's formula, the
+    AHP judgments (:func:`ipbench.steps.weight._ahp_weights`) and how the two were combined."""
+    method = str(spec.get("method", "entropy"))
+    zh, en = WEIGHTING_FORMULAS.get(method, (method, method))
+    ahp = spec.get("ahp")
+    if not ahp:
+        return f"{zh}。", f"{en}."
+    n = len(ahp.get("experts") or [])
+    agg, cr = str(ahp.get("method", "aij")).upper(), float(ahp.get("cr_threshold", 0.1))
+    if agg == "AIP":
+        how_zh = f"{n}位专家各自判断矩阵的主特征向量按专家权重加权几何平均（AIP）"
+        how_en = f"the principal eigenvectors of {n} expert(s)' matrices, weighted geometric mean (AIP)"
+    else:
+        how_zh = f"{n}位专家的判断矩阵按专家权重逐元素加权几何平均（AIJ）后的主特征向量"
+        how_en = (f"the principal eigenvector of {n} expert(s)' matrices combined element-wise by the"
+                  " weighted geometric mean (AIJ)")
+    zh_a = (f"层次分析法权重 a：{how_zh}（Forman & Peniwati 1998；一致性比率 CR=CI/RI，门槛 {cr:g}），"
+            "比较对象为子系统时子系统权重在其指标间平分")
+    en_a = (f"AHP weights a: {how_en} (Forman & Peniwati 1998; consistency ratio CR=CI/RI, threshold"
+            f" {cr:g}); when subsystems are compared, a subsystem's weight is split equally among its"
+            " indicators")
+    if method == "ahp":
+        return f"{zh_a}。", f"{en_a}."
+    c = spec.get("combine") or {}
+    if c.get("method", "multiplicative") == "linear":
+        al = float(c.get("alpha", 0.5))
+        how_zh, how_en = (f"线性组合 μ_j={al:g}·a_j+{1 - al:g}·w_j", f"combined linearly, μ_j={al:g}·a_j+{1 - al:g}·w_j")
+    else:
+        how_zh, how_en = ("乘法组合 μ_j=a_j·w_j/Σ_k a_k·w_k", "combined multiplicatively, μ_j=a_j·w_j/Σ_k a_k·w_k")
+    return f"客观权重 w 为{zh}；{zh_a}；两者{how_zh}。", f"objective weights w by {en}; {en_a}; {how_en}."
+
+
+def aggregation_text(method: str) -> tuple[str, str]:
+    """The aggregation up the indicator tree (params ``aggregation.method``;
+    :func:`ipbench.steps.aggregate.aggregate_panel`)."""
+    share = ("w_c 为下级 c 所含指标的权重之和占本级的比重",
+             "w_c = the summed weights of the indicators under c, as a share of the level's")
+    if method == "geometric":
+        return (f"加权几何平均：指标→子系统→综合逐级集成，每级得分 U=Π x_c^(w_c)（{share[0]}）。",
+                f"weighted geometric mean: indicators → subsystems → composite, each level's score"
+                f" U=Π x_c^(w_c) ({share[1]}).")
+    return (f"加权算术平均：指标→子系统→综合逐级集成，每级得分 U=Σ w_c x_c（{share[0]}），"
+            "故综合得分=Σ_j μ_j x'_j（μ 为指标权重，x' 为标准化值）。",
+            f"weighted arithmetic mean: indicators → subsystems → composite, each level's score"
+            f" U=Σ w_c x_c ({share[1]}), so the composite = Σ_j μ_j x'_j (μ the indicator weights,"
+            " x' the normalised values).")
 
 
 def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:

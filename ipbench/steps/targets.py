@@ -34,6 +34,7 @@ def targets(ctx: StepContext) -> dict[str, Any]:
     cols = ["target", "region_code", "label"]
     if not ctx.params.targets:
         raise Skip("no plan targets in the params", reason_zh="参数未设规划目标", key="targets",
+                   missing=["plan targets"],
                    how_zh="在参数 targets 下列出规划目标（指标 indicator、目标值 value、年份 year；"
                           "区域 region 与方向 direction 可选）",
                    how="list the plan's targets under targets: in the params (indicator, value,"
