@@ -142,6 +142,11 @@ def test_methods_appendix_formulas_are_the_runs(demo_results):
     x = demo_results["normalized"].set_index(["region_code", "year"])[w.index]
     comp = demo_results["composite"].set_index(["region_code", "year"])["score"]
     assert (x @ w).reindex(comp.index).to_numpy() == pytest.approx(comp.to_numpy())
+    # the pair tables' U (0–1) are the sub-indices (0–100) ÷ 100, as the coupling row says
+    assert "得分 ÷ 100" in rows["耦合协调度"]
+    c = demo_results["coupling"].iloc[0]
+    sub = demo_results["subindices"].set_index(["region_code", "year"])
+    assert c["U1"] == pytest.approx(sub.at[(c["region_code"], c["year"]), c["a"]] / 100)
     # other settings are stated as they are, not as min-max and entropy
     assert normalisation_text({"method": "zscore", "across": "year"})[0].startswith("Z分数")
     assert "逐年" in normalisation_text({"method": "zscore", "across": "year"})[0]

@@ -88,7 +88,7 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
         ("aggregation", (("综合集成", "Aggregation"), aggregation_text(agg),
          ("OECD/JRC 2008 Handbook, 6节; ipbench params 'aggregation'",
           "OECD/JRC 2008 Handbook, sec. 6; ipbench params 'aggregation'"))),
-        *(("coupling", r) for r in coupling_rows(p.get("matching") or [])),
+        *(("coupling", r) for r in coupling_rows(p.get("matching") or [], norm)),
         ("lq", (("区位熵", "Location quotient"),
          ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
           "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
@@ -267,10 +267,12 @@ def aggregation_text(method: str) -> tuple[str, str]:
             " x' the normalised values).")
 
 
-def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:
+def coupling_rows(pairs: Sequence[dict[str, Any]], norm: dict[str, Any] | None = None) -> list[Row]:
     """The coupling-coordination and grade rows of the appendix, as the run's matching pairs
     set them (weights α, β; classic or modified C; bands and their closed side), one row per
-    distinct setting (naming its pairs when the pairs differ)."""
+    distinct setting (naming its pairs when the pairs differ); ``norm`` (params
+    ``normalization``) says how the subsystem scores U were brought to 0–1
+    (:func:`ipbench.steps.match.unit_scores`)."""
     from ipbench.matching import _resolve_bands
 
     pairs = list(pairs) or [{}]
@@ -286,6 +288,15 @@ def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:
     def which(names: list[str], table: dict) -> tuple[str, str]:
         return ((f"（{'、'.join(names)}）", f" ({', '.join(names)})") if len(table) > 1 else ("", ""))
 
+    norm = norm or {}
+    if str(norm.get("method", "minmax")) == "minmax":
+        sc = float(norm.get("scale", 1))
+        u_zh = f"U₁、U₂ 为两子系统得分折算到 0–1（得分 ÷ {sc:g}）" if sc != 1 else "U₁、U₂ 为两子系统得分（0–1）"
+        u_en = f"U₁, U₂ = the two subsystem scores on 0–1 (score ÷ {sc:g})" if sc != 1 else \
+            "U₁, U₂ = the two subsystem scores (0–1)"
+    else:
+        u_zh = "U₁、U₂ 为两子系统得分在全部区域与年份上重新极差标准化到 0–1"
+        u_en = "U₁, U₂ = the two subsystem scores rescaled to 0–1 over all regions and years (min–max)"
     rows: list[Row] = []
     for (w, modified), names in formulas.items():
         c_zh = ("C=√[(1−|U₂−U₁|)·min(U₁,U₂)/max(U₁,U₂)]（修正模型）" if modified
@@ -296,7 +307,7 @@ def coupling_rows(pairs: Sequence[dict[str, Any]]) -> list[Row]:
         t_en = f"T=αU₁+βU₂ (α={w[0]:g}, β={w[1]:g})"
         z, e = which(names, formulas)
         rows.append(((f"耦合协调度{z}", f"Coupling coordination{e}"),
-                     (f"{c_zh}，{t}，D=√(C·T)。", f"{c_en}, {t_en}, D=√(C·T)."),
+                     (f"{c_zh}，{t}，D=√(C·T)；{u_zh}。", f"{c_en}, {t_en}, D=√(C·T); {u_en}."),
                      ("王淑佳等, 自然资源学报 2021, 36(3):793",
                       "Wang Shujia et al., J. Nat. Resources 2021, 36(3):793")))
     for (name, closed), names in grades.items():
