@@ -88,7 +88,7 @@ def test_pair_sentences_state_how_firm_the_lagging_call_is():
     assert plain["zh"].iloc[0] == "创造潜力与创造能力：D = 0.93（优质协调），滞后方为创造潜力。"
     rows = rows.assign(agree_n=[5.0, 1.0], n_variants=[6, 6], firm=[True, False])
     s = say.pair_sentences(rows)
-    assert s["zh"].iloc[0].endswith("该判断在6种异常值处理×标准化组合中5种一致，较稳定。")
+    assert s["zh"].iloc[0].endswith("该判断在6种异常值处理×标准化组合中5种一致，稳定。")
     assert "仅" not in s["zh"].iloc[1] and s["zh"].iloc[1].endswith("1种一致，不稳定，宜审慎解读。")
     assert "(not firm: read with care)" in s["en"].iloc[1]
     zh, en = say.stability_cells(rows)

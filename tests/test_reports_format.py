@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -113,21 +114,26 @@ def test_methods_appendix_states_only_what_the_page_uses(demo_results):
     from ipbench.reports.views.region import RegionView
 
     def terms(res, view) -> set[str]:
-        return {t for t, _, _ in methods_rows(res, "zh", view.SECTIONS)}
+        return {t for t, _, _ in methods_rows(res, "zh", view.TERMS)}
 
     full = terms(demo_results, OverviewView)
-    assert {"区位熵", "专利密集型产业（规则）", "导向目录", "规划目标外推", "耦合协调度"} <= full
-    assert "对标比较" not in full and "份额匹配度" not in full  # the overview has no peers, no profile
-    assert "对标比较" in terms(demo_results, RegionView)
+    assert {"区位熵（区域）", "专利密集型产业（规则）", "导向目录", "规划目标外推", "耦合协调度", "弹性"} <= full
+    # the overview has no peers and no industry profile
+    assert not {"对标比较", "份额匹配度", "区位熵（产业）"} & full
+    assert {"对标比较", "区位熵（产业）"} <= terms(demo_results, RegionView)
     industry = terms(demo_results, IndustryView)
-    assert "份额匹配度" in industry and not {"耦合协调度", "排名稳健性", "对标比较"} & industry
+    assert {"份额匹配度", "区位熵（产业）"} <= industry
+    assert not {"耦合协调度", "排名稳健性", "对标比较", "区位熵（区域）", "弹性"} & industry
+    for view in (OverviewView, RegionView, IndustryView):  # one row per term
+        rows = [t for t, _, _ in methods_rows(demo_results, "zh", view.TERMS)]
+        assert len(rows) == len(set(rows)), view
     gone = ("intensive_regions", "intensive_industries", "guidance_industries", "guidance_regions",
             "industry_profile")  # skipped analyses make no table; targets without plan targets an empty one
     tables = {k: v.iloc[0:0] if k == "targets" else v for k, v in demo_results.tables.items() if k not in gone}
     skipped = replace(demo_results, tables=tables)
     left = terms(skipped, OverviewView)
     assert not {"专利密集型产业（规则）", "导向目录", "规划目标外推", "计数口径"} & left
-    assert {"区位熵", "集中度", "排名稳健性"} <= left  # the situation's shares still have LQs
+    assert {"区位熵（区域）", "集中度", "排名稳健性"} <= left  # the situation's shares still have LQs
 
 
 def test_methods_appendix_formulas_are_the_runs(demo_results):
@@ -147,6 +153,23 @@ def test_methods_appendix_formulas_are_the_runs(demo_results):
     c = demo_results["coupling"].iloc[0]
     sub = demo_results["subindices"].set_index(["region_code", "year"])
     assert c["U1"] == pytest.approx(sub.at[(c["region_code"], c["year"]), c["a"]] / 100)
+    # the layout-quality composite as its row defines it: equal weights over min-max scores
+    assert "3项指标等权（各1/3）" in rows["布局质量"]
+    q = demo_results["quality"]
+    q = q[q["year"] == q["year"].max()].set_index("region_code")
+    cols = ["invention_share", "patents_per_rd", "high_value_per_10k"]
+    by_hand = ((q[cols] - q[cols].min()) / (q[cols].max() - q[cols].min())).mean(axis=1)
+    assert by_hand.to_numpy() == pytest.approx(q["quality_composite"].to_numpy())
+    # the elasticity as its row defines it: pooled log-log OLS over the region-years
+    assert "混合回归" in rows["弹性"] and "HC1 异方差稳健标准误" in rows["弹性"]
+    f = demo_results["facts"]
+    f = f[(f["industry_code"] == "ALL") & f["region_code"].isin(demo_results.params["scope"]["regions"])]
+    wide = f.pivot_table(index=["region_code", "year"], columns="variable", values="value")
+    wide = wide[["patent_grant_invention", "rd_expenditure"]].dropna()
+    b = np.polyfit(np.log(wide["rd_expenditure"]), np.log(wide["patent_grant_invention"]), 1)[0]
+    el = demo_results["dynamics_elasticity"].set_index("sample")
+    assert el.at["pooled", "coef"] == pytest.approx(b) and el.at["pooled", "n"] == len(wide)
+    assert "重心" in rows and "增长率与年均复合增长率" in rows
     # other settings are stated as they are, not as min-max and entropy
     assert normalisation_text({"method": "zscore", "across": "year"})[0].startswith("Z分数")
     assert "逐年" in normalisation_text({"method": "zscore", "across": "year"})[0]

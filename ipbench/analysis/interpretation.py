@@ -241,7 +241,7 @@ def stability_phrases(rows: Any) -> tuple[Any, Any]:
     n = rows["n_variants"].fillna(0).astype(int).astype(str)
     firm = rows["firm"].astype("boolean").fillna(False).astype(bool)
     zh = ("；该判断在" + n + "种异常值处理×标准化组合中" + k + "种一致，"
-          + pd.Series("较稳定", index=rows.index).where(firm, "不稳定，宜审慎解读"))
+          + pd.Series("稳定", index=rows.index).where(firm, "不稳定，宜审慎解读"))
     en = ("; " + k + " of " + n + " treatment × normalisation variants agree ("
           + pd.Series("firm", index=rows.index).where(firm, "not firm: read with care") + ")")
     return zh.where(known, ""), en.where(known, "")

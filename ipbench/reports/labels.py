@@ -281,7 +281,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "lq_map": ("{year}年专利/产业区位熵", "LQ of IP vs industry, {year}"),
     "growth_table": ("历年增长率", "Growth rates by year"),
     "cagr_table": ("年均复合增长率", "Compound annual growth rates"),
-    "elasticity_table": ("专利对研发投入的弹性（面板回归）", "Elasticity of patents to R&D (panel regression)"),
+    "elasticity_table": ("专利对研发投入的弹性（双对数混合回归）", "Elasticity of patents to R&D (pooled log-log regression)"),
     "gravity_figure": ("专利与产业重心及其距离", "Centres of gravity of IP and industry and their distance"),
     "quality_table": ("{year}年布局质量", "Layout quality, {year}"),
     "intensive_industries_table": ("产业是否为知识产权密集型（{first}–{last}年）",

@@ -2,9 +2,9 @@
 
 Rows are (term, definition, source) in the report's language; values of thresholds come from
 the run's params, so the appendix states what was used, not a default. A page states only the
-terms it uses: each row names the sections that use it and the results it rests on
-(:data:`USES`), and appears when the page has one of those sections and the run made one of
-those results (an analysis skipped for want of data defines nothing).
+terms it uses: each kind of page lists the terms its sections can use (the view's ``TERMS``),
+and a term appears when the run made a result it rests on (:data:`USES`; an analysis skipped
+for want of data defines nothing).
 """
 
 from __future__ import annotations
@@ -15,31 +15,36 @@ from typing import Any
 from ipbench.runfolder import Results
 
 Row = tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
-#: term key → the sections that use it and the results, (table, column or "") any of which the
-#: run must hold (non-empty; a column with some value); no sections: every page states it
-USES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
-    "normalisation": ((), ()), "weighting": ((), ()), "aggregation": ((), ()),
-    "coupling": (("matching_pairs", "dynamics"), (("coupling", ""),)),
-    "lq": (("situation", "profile", "guidance"),
-           (("situation_shares", "lq_ip_industry"), ("situation_shares", "lq_ip_population"),
-            ("industry_profile", "lq_ip"), ("guidance_industries", ""), ("guidance_regions", ""))),
-    "share_matching": (("profile",), (("industry_profile", "share_matching"),)),
-    "concentration": (("situation", "profile"),
-                      (("situation_concentration", ""), ("industry_concentration", ""))),
-    "intensive": (("intensive",), (("intensive_regions", ""), ("intensive_industries", ""))),
-    "peers": (("peers",), (("peers", ""),)),
-    "guidance": (("guidance",), (("guidance_industries", ""), ("guidance_regions", ""))),
-    "targets": (("targets",), (("targets", ""),)),
-    "robustness": (("robustness",), (("robustness_ranks", ""),)),
-    "lagging": (("matching_pairs",), (("lagging_stability", ""),)),
-    "count": (("profile", "intensive", "guidance", "ls_applicants"), (("industry_profile", ""),)),
+#: term key → the results, (table, column or ""), any of which the run must hold (non-empty; a
+#: column with some value) for a page to state the term; no results: every page states it.
+#: Which terms a kind of page can state at all is the view's ``TERMS``.
+USES: dict[str, tuple[tuple[str, str], ...]] = {
+    "normalisation": (), "weighting": (), "aggregation": (),
+    "coupling": (("coupling", ""),),
+    "lq_regions": (("situation_shares", "lq_ip_industry"), ("situation_shares", "lq_ip_population")),
+    "lq_industries": (("industry_profile", "lq_ip"),),
+    "share_matching": (("industry_profile", "share_matching"),),
+    "quality": (("quality", ""),),
+    "growth": (("dynamics_cagr", ""),),
+    "elasticity": (("dynamics_elasticity", ""),),
+    "gravity": (("dynamics_gravity", ""),),
+    "concentration_regions": (("situation_concentration", ""),),
+    "concentration_industries": (("industry_concentration", ""),),
+    "intensive": (("intensive_regions", ""), ("intensive_industries", "")),
+    "peers": (("peers", ""),),
+    "guidance_regions": (("guidance_regions", ""),),
+    "guidance_industries": (("guidance_industries", ""),),
+    "targets": (("targets", ""),),
+    "robustness": (("robustness_ranks", ""),),
+    "lagging": (("lagging_stability", ""),),
+    "count": (("industry_profile", ""),),
 }
 
 
-def uses(res: Results, key: str, sections: Sequence[str] | None) -> bool:
-    """Whether a page with ``sections`` (None: any) states the term ``key`` of :data:`USES`."""
-    where, needs = USES[key]
-    if where and sections is not None and not set(where) & set(sections):
+def uses(res: Results, key: str, terms: Sequence[str] | None = None) -> bool:
+    """Whether a page that may state ``terms`` (None: any) states the term ``key``: it is one
+    of them and the run holds a result it rests on (:data:`USES`)."""
+    if terms is not None and key not in terms:
         return False
 
     def held(table: str, column: str) -> bool:
@@ -48,7 +53,10 @@ def uses(res: Results, key: str, sections: Sequence[str] | None) -> bool:
         t = res[table]
         return not column or (column in t.columns and bool(t[column].notna().any()))
 
+    needs = USES[key]
     return not needs or any(held(t, c) for t, c in needs)
+
+
 #: sources of the grade bands (:data:`ipbench.matching.TEN_BANDS`, ``FOUR_BANDS``)
 BAND_SOURCES = {
     "ten": ("田深圳等, 地理学报 2021, 76(4):781, 表1", "Tian Shenzhen et al., Acta Geogr. Sinica 2021, 76(4):781, Tab. 1"),
@@ -56,10 +64,10 @@ BAND_SOURCES = {
 }
 
 
-def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None = None
+def methods_rows(res: Results, lang: str = "zh", terms: Sequence[str] | None = None
                  ) -> list[tuple[str, str, str]]:
-    """The appendix rows (term, definition, source) of a page with ``sections`` (None: every
-    term the run uses), in ``lang``."""
+    """The appendix rows (term, definition, source) of a page that may state ``terms`` (keys of
+    :data:`USES`; None: every term the run uses), in ``lang``."""
     p = res.params
     en = lang == "en"
     it = p.get("intensive", {}) or {}
@@ -89,9 +97,14 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
          ("OECD/JRC 2008 Handbook, 6节; ipbench params 'aggregation'",
           "OECD/JRC 2008 Handbook, sec. 6; ipbench params 'aggregation'"))),
         *(("coupling", r) for r in coupling_rows(p.get("matching") or [], norm)),
-        ("lq", (("区位熵", "Location quotient"),
-         ("LQ_i=(e_i/e_t)/(E_i/E_t)，参照为评价范围内全部区域；LQ>1 为专业化。",
-          "LQ_i=(e_i/e_t)/(E_i/E_t), reference = all regions in scope; LQ>1 = specialised."),
+        ("lq_regions", (("区位熵（区域）", "Location quotient (regions)"),
+         ("LQ_i=(x_i/Σx)/(y_i/Σy)：区域 i 的发明专利授权量份额 ÷ 其增加值（或人口）份额，Σ 为评价范围内全部区域；"
+          "LQ>1 表示专利多于其产业（人口）规模所对应的水平。",
+          "LQ_i=(x_i/Σx)/(y_i/Σy): region i's share of invention grants ÷ its share of value added"
+          " (or population), Σ over the regions in scope; LQ>1 = more patents than its economy"
+          " (population) would predict."),
+         ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)"))),
+        ("lq_industries", (("区位熵（产业）", "Location quotient (industries)"), industry_lq_text(res),
          ("DOMAIN.md §4（区位熵标准定义）", "DOMAIN.md §4 (standard definition)"))),
         ("share_matching", (("份额匹配度", "Share matching"),
          ("M_i=1−|s_a−s_b|/(s_a+s_b)，s_a、s_b 为区域在评价范围内的发明专利授权量份额与增加值份额；"
@@ -99,10 +112,16 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
           "M_i=1−|s_a−s_b|/(s_a+s_b), s_a and s_b = the region's shares of the scope's invention"
           " grants and value added; 1 = equal shares, lower = less matched, 0 when one share is 0."),
          ("DOMAIN.md §3（份额型空间匹配）", "DOMAIN.md §3 (share-based spatial matching)"))),
-        ("concentration", (("集中度", "Concentration"),
-         ("基尼系数、赫芬达尔指数 HHI=Σs_i²（下限 1/n）、CRk=前k位份额之和。",
-          "Gini, HHI=Σs_i² (floor 1/n), CRk = sum of the k largest shares."),
-         ("标准定义", "standard definitions"))),
+        *dynamics_rows(p.get("dynamics") or {}),
+        ("quality", (("布局质量", "Layout quality"), quality_text(p.get("quality") or {}, [
+            c for c in QUALITY_DEFS if "quality" in res and c in res["quality"].columns]),
+         ("DOMAIN.md §1、§3、§4；ipbench.analysis.quality", "DOMAIN.md §1, §3, §4; ipbench.analysis.quality"))),
+        *((k, (("集中度", "Concentration"), concentration_text(),
+         ("Gini 1912；Cowell 2011, Measuring Inequality, 2章；Adelman 1969, Rev. Econ. Stat. 51(1):99；"
+          "基尼系数分档沿用联合国惯例（文献常用，非官方标准）",
+          "Gini 1912; Cowell 2011, Measuring Inequality, ch. 2; Adelman 1969, Rev. Econ. Stat. 51(1):99;"
+          " Gini bands after the UN convention (common in the literature, not an official standard)")))
+          for k in ("concentration_regions", "concentration_industries")),
         ("intensive", (("专利密集型产业（规则）", "Patent-intensive industries (rule)"),
          ("发明专利密集度、规模均达到规定标准的产业（国家统计局、国家知识产权局）。本报告：密集度="
           f"{window}年窗口期发明专利授权量 ÷ 窗口期年均从业人员（万人）；门槛：{dens_zh}；规模门槛："
@@ -128,13 +147,10 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
           " sub-units, e.g. national ÷ 31 provinces), never with its total (the table's column"
           " 'reference basis' says which, row by row)."),
          ("DOMAIN.md §7", "DOMAIN.md §7"))),
-        ("guidance", (("导向目录", "Guidance catalogue"),
-         (f"知识产权优势与产业优势（区位熵）门槛 {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)}，"
-          f"容差 {gd.get('tolerance', 0.05)}，增长门槛 {gd.get('growth_cut', 0.0)}，窗口 {gd.get('window', 3)}年。",
-          f"IP and industry advantage (LQ) cuts {gd.get('ip_cut', 1.0)}/{gd.get('industry_cut', 1.0)},"
-          f" tolerance {gd.get('tolerance', 0.05)}, growth cut {gd.get('growth_cut', 0.0)},"
-          f" window {gd.get('window', 3)} years."),
-         ("张莉、单晓光, 科技进步与对策 2021, 38(15)（象限法）", "Zhang & Shan, Sci. Tech. Progress & Policy 2021, 38(15) (quadrants)"))),
+        *((k, (("导向目录", "Guidance catalogue"), guidance_text(gd, k),
+          ("张莉、单晓光, 科技进步与对策 2021, 38(15)（改进象限法）；ipbench.analysis.guidance",
+           "Zhang & Shan, Sci. Tech. Progress & Policy 2021, 38(15) (quadrants); ipbench.analysis.guidance")))
+          for k in ("guidance_regions", "guidance_industries")),
         ("targets", (("规划目标外推", "Target projections"),
          ("线性：OLS y=a+bt，达标年 t*=(目标−a)/b；复合增速：g=(y末/y初)^(1/年数)−1，"
           "t*=t末+ln(目标/y末)/ln(1+g)。两种外推结论不一致时如实标注“不一致”。",
@@ -145,7 +161,7 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
          ("Saltelli et al. 2008, Global Sensitivity Analysis; OECD/JRC 2008 Handbook on"
           " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook"))),
     ]
-    if uses(res, "lagging", sections):
+    if uses(res, "lagging", terms):
         lag = p.get("lagging", {}) or {}
         firm = float(lag.get("firm_share", 0.8))
         norms = "、".join(str(x) for x in (rob.get("normalisations") or [norm["method"]]))
@@ -162,7 +178,7 @@ def methods_rows(res: Results, lang: str = "zh", sections: Sequence[str] | None 
 
     rows.append(("count", (LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"])))
     i = 1 if en else 0
-    return [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, sections)]
+    return [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, terms)]
 
 
 ACROSS = {"panel": ("全部区域与年份合并计算（各年可比）", "all regions and years pooled (years comparable)"),
@@ -249,6 +265,136 @@ def weighting_text(spec: dict[str, Any]) -> tuple[str, str]:
     else:
         how_zh, how_en = ("乘法组合 μ_j=a_j·w_j/Σ_k a_k·w_k", "combined multiplicatively, μ_j=a_j·w_j/Σ_k a_k·w_k")
     return f"客观权重 w 为{zh}；{zh_a}；两者{how_zh}。", f"objective weights w by {en}; {en_a}; {how_en}."
+
+
+def industry_lq_text(res: Results) -> tuple[str, str]:
+    """The industries' location quotient (step ``industry``): against ``scope.reference`` when
+    the data hold its industries, else against the regions in scope together."""
+    ref = str(res.params["scope"].get("reference") or "")
+    f = res["facts"] if "facts" in res else None
+    has_ref = bool(ref) and f is not None and bool(
+        ((f["region_code"].astype(str) == ref) & (f["industry_code"] != "ALL")).any())
+    if has_ref:
+        r = res["regions"].set_index("region_code") if "regions" in res else None
+        zh_name = str(r.at[ref, "name_zh"]) if r is not None and ref in r.index else ref
+        en_name = str(r.at[ref, "name_en"]) if r is not None and ref in r.index else ref
+        ref_zh, ref_en = f"参照单位{zh_name}（参数 scope.reference）", f"the reference unit {en_name} (params scope.reference)"
+    else:
+        ref_zh, ref_en = "评价范围内全部区域合计", "the regions in scope together"
+    return (f"LQ_ij=(e_ij/e_i)/(E_j/E)：e_ij 为区域 i 产业 j 的发明专利授权量（或增加值），e_i 为区域 i 全部产业合计；"
+            f"E_j、E 为{ref_zh}的对应量；LQ>1 为该产业在区域内相对专业化。",
+            f"LQ_ij=(e_ij/e_i)/(E_j/E): e_ij = region i's invention grants (or value added) in"
+            f" industry j, e_i = region i's all-industry total; E_j, E the same for {ref_en};"
+            " LQ>1 = the region is specialised in the industry.")
+
+
+def guidance_text(gd: dict[str, Any], key: str) -> tuple[str, str]:
+    """The quadrant rule of the guidance catalogue (:mod:`ipbench.analysis.guidance`, step
+    ``guidance``) with the run's cuts, for the regions or for each region's industries."""
+    def cut(v: Any) -> tuple[str, str]:
+        if isinstance(v, str):  # "mean" / "median" of the units
+            return ({"mean": "各单元均值", "median": "各单元中位数"}.get(v, v), f"the units' {v}")
+        return f"{float(v):g}", f"{float(v):g}"
+
+    (ip, ip_en), (ind, ind_en) = cut(gd.get("ip_cut", 1.0)), cut(gd.get("industry_cut", 1.0))
+    tol, g, win = float(gd.get("tolerance", 0.05)), float(gd.get("growth_cut", 0.0)), int(gd.get("window", 3))
+    if key == "guidance_regions":
+        zh = "各区域：知识产权优势 a=发明专利授权量对人口的区位熵，产业优势 b=增加值对人口的区位熵"
+        en = ("regions: IP advantage a = location quotient of invention grants against population,"
+              " industry advantage b = that of value added against population")
+    else:
+        zh = "区域的各产业：知识产权优势 a=专利区位熵，产业优势 b=增加值区位熵（见区位熵（产业））"
+        en = ("each region's industries: IP advantage a = patent location quotient, industry advantage"
+              " b = value-added location quotient (see location quotient, industries)")
+    return (f"{zh}。a≥{ip} 且 b≥{ind} 为优势型；a≥{ip}、b<{ind} 为潜力型；a<{ip}、b≥{ind} 为短板型；"
+            f"两者均低于门槛为一般型。与门槛相差不超过门槛的{tol:.0%}视为持平，持平时按近{win}年的年均复合增长率"
+            f"是否高于{g:g}归入高侧或低侧（增长率缺失按0计）。象限法为设计选择，非官方公式（参数 guidance）。",
+            f"{en}. a≥{ip_en} and b≥{ind_en}: advantaged; a≥{ip_en}, b<{ind_en}: potential; a<{ip_en},"
+            f" b≥{ind_en}: weak link; both below: ordinary. Within {tol:.0%} of its cut a value ties, and"
+            f" goes to the high side when its CAGR over the last {win} years exceeds {g:g} (a missing"
+            " growth counts as 0). The quadrant rule is a design choice, not an official formula"
+            " (params guidance).")
+
+
+def dynamics_rows(spec: dict[str, Any]) -> list[tuple[str, Row]]:
+    """Growth, elasticity and centre-of-gravity rows (step ``dynamics``,
+    :mod:`ipbench.analysis.dynamics`) with the run's settings (params ``dynamics``)."""
+    alpha, cov = float(spec.get("alpha", 0.05)), str(spec.get("cov_type", "HC1"))
+    lvl = f"{100 * (1 - alpha):g}%"
+    se_zh = "普通OLS标准误" if cov == "nonrobust" else f"{cov} 异方差稳健标准误"
+    se_en = "ordinary OLS standard errors" if cov == "nonrobust" else f"{cov} heteroskedasticity-robust standard errors"
+    return [
+        ("growth", (("增长率与年均复合增长率", "Growth and CAGR"),
+                    ("增长率 g_t=x_t/x_(t−1)−1（缺年不跨年计算）；年均复合增长率 CAGR=(x_末/x_初)^(1/年数)−1。",
+                     "growth g_t=x_t/x_(t−1)−1 (never across a missing year); CAGR=(x_last/x_first)^(1/years)−1."),
+                    ("标准定义", "standard definitions"))),
+        ("elasticity", (("弹性", "Elasticity"),
+                        (f"ln y=a+b·ln x 的 OLS 估计，b 为弹性（x 增长1%时 y 增长的百分比）；全部区域×年份合并为一个样本"
+                         f"（混合回归，未控制区域与年份效应），另列基准年截面；{lvl}置信区间 b±t·s.e.，{se_zh}。同一区域各年"
+                         "的误差相关时，该区间偏窄。区间在1以上为富有弹性，在1以下为缺乏弹性，含1为与单位弹性无显著差异。",
+                         f"OLS of ln y=a+b·ln x, b the elasticity (% change of y per 1 % of x); all region-years as one"
+                         f" sample (pooled, no region or year effects), the base year's cross-section beside it; {lvl}"
+                         f" interval b±t·s.e. with {se_en}. Where a region's errors are correlated over years the"
+                         " interval is too narrow. Above 1 = elastic, below 1 = inelastic, containing 1 = not"
+                         " distinguishable from unit elasticity."),
+                        (f"ipbench.analysis.dynamics（statsmodels OLS，参数 dynamics.alpha={alpha:g}、dynamics.cov_type={cov}）",
+                         f"ipbench.analysis.dynamics (statsmodels OLS, params dynamics.alpha={alpha:g},"
+                         f" dynamics.cov_type={cov})"))),
+        ("gravity", (("重心", "Centre of gravity"),
+                     ("重心经纬度=Σz_i·(经度_i, 纬度_i)/Σz_i，z 为各区域的量，坐标为各区域多边形在等积投影下的面积中心；"
+                      "年际移动距离与区域间距离为大圆距离（haversine，地球半径6371 km），方向为自北顺时针的方位角。",
+                      "centre (lon, lat)=Σz_i·(lon_i, lat_i)/Σz_i, z the regions' values, each region at its"
+                      " polygon's area centre (equal-area projection); moves and distances are great-circle"
+                      " (haversine, Earth radius 6371 km), directions are bearings clockwise from north."),
+                     ("李恒吉等, ChinaXiv:202102.00039V1, 2.5节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.5"))),
+    ]
+
+
+def concentration_text() -> tuple[str, str]:
+    """Gini, HHI and CRk as :mod:`ipbench.analysis.concentration` computes them, and the Gini
+    bands that word the sentences (``GINI_BANDS``, closed on the right)."""
+    from ipbench.analysis.concentration import GINI_BANDS
+
+    lo, zh, en = 0.0, [], []
+    for i, (hi, z, e) in enumerate(GINI_BANDS):
+        left = "[" if i == 0 else "("
+        zh.append(f"{left}{lo:g},{hi:g}]{z}")
+        en.append(f"{left}{lo:g}, {hi:g}] {e}")
+        lo = hi
+    return ("基尼系数 G=Σ_iΣ_j|x_i−x_j|/(2n²x̄)（总体式）；赫芬达尔指数 HHI=Σs_i²（s 为份额，下限 1/n），1/HHI 为"
+            f"等效的等规模单元数；CRk=前k位份额之和。文字描述按基尼系数分档：{'；'.join(zh)}。",
+            "Gini G=Σ_iΣ_j|x_i−x_j|/(2n²x̄) (population form); HHI=Σs_i² (s the shares, floor 1/n),"
+            " 1/HHI the 'equivalent number of equal-sized units'; CRk = sum of the k largest shares."
+            f" Sentences word the Gini by band: {'; '.join(en)}.")
+
+
+QUALITY_DEFS = {
+    "invention_share": ("发明专利占比=发明专利授权量÷专利授权总量（三种专利）",
+                        "invention share = invention grants ÷ all grants (three types)"),
+    "patents_per_rd": ("单位研发投入专利产出=发明专利授权量÷R&D经费内部支出（亿元）",
+                       "patents per unit of R&D = invention grants ÷ R&D expenditure (100 million yuan)"),
+    "high_value_per_10k": ("每万人口高价值发明专利拥有量=高价值发明专利拥有量÷常住人口（万人）",
+                           "high-value invention patents per 10,000 people = high-value invention"
+                           " patents in force ÷ resident population (10k)"),
+}
+
+
+def quality_text(spec: dict[str, Any], computed: Sequence[str] = tuple(QUALITY_DEFS)) -> tuple[str, str]:
+    """The layout-quality indicators ``computed`` and their composite (step ``quality``;
+    :func:`ipbench.analysis.quality.quality_composite`), with the run's weights."""
+    w = spec.get("weights")
+    if w:
+        ws = "，".join(f"{k} {float(v):g}" for k, v in w.items())
+        w_zh = f"权重取参数 quality.weights（{ws}），按可计算的指标归一"
+        w_en = f"weights from params quality.weights ({ws.replace('，', ', ')}), renormalised over the indicators computed"
+    else:
+        k = len(computed)
+        w_zh, w_en = f"{k}项指标等权（各1/{k}）", f"equal weights (1/{k} each) over the {k} indicators"
+    defs = [QUALITY_DEFS[c] for c in QUALITY_DEFS if c in computed]
+    return ("；".join(d[0] for d in defs) + "。布局质量综合得分 Q_i=Σ_j w_j x'_ij，x' 为当年各区域间的极差标准化值"
+            f"（0–1，逆向指标反向），{w_zh}。",
+            "; ".join(d[1] for d in defs) + ". Composite Q_i=Σ_j w_j x'_ij, x' = min–max across the"
+            f" regions in the year (0–1, cost indicators reversed), {w_en}.")
 
 
 def aggregation_text(method: str) -> tuple[str, str]:

@@ -220,6 +220,8 @@ class ReportView(AnalysisTables):
     KIND = ""
     #: section keys in the order an official reads them (label keys of labels.LABELS)
     SECTIONS: tuple[str, ...] = ()
+    #: the methods appendix terms its sections can use (None: every term the run uses)
+    TERMS: tuple[str, ...] | None = None
 
     def __init__(self, res: Results, code: str = "") -> None:
         self.res = res
@@ -580,7 +582,7 @@ class ReportView(AnalysisTables):
         """Methods appendix: every definition and threshold used, with its source."""
         from ipbench.reports.methods import methods_rows
 
-        rows = methods_rows(self.res, self.lang, self.SECTIONS)
+        rows = methods_rows(self.res, self.lang, self.TERMS)
         body = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}"
                        f"<br/><small>{escape(self.L('source'))}{self.lg.pick('：', ': ')}{escape(s)}</small></dd>"
                        for t, d, s in rows)

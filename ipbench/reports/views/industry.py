@@ -14,6 +14,9 @@ from ipbench.reports.views.base import HTML, ReportView, new_figure
 class IndustryView(ReportView):
     KIND = "industry"
     SECTIONS = ("summary", "profile", "situation", "intensive", "guidance", "methods")
+    #: appendix terms its sections can use (:data:`ipbench.reports.methods.USES`)
+    TERMS = ("normalisation", "weighting", "aggregation", "lq_industries", "share_matching",
+             "concentration_industries", "intensive", "count", "guidance_industries")
 
     @property
     def name(self) -> str:

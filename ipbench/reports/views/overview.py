@@ -16,6 +16,10 @@ class OverviewView(ReportView):
     KIND = "overview"
     SECTIONS = ("summary", "ranking_map", "matching_pairs", "situation", "dynamics", "quality",
                 "intensive", "guidance", "targets", "robustness", "methods")
+    #: appendix terms its sections can use (:data:`ipbench.reports.methods.USES`)
+    TERMS = ("normalisation", "weighting", "aggregation", "coupling", "lagging", "lq_regions",
+             "concentration_regions", "growth", "elasticity", "gravity", "quality", "intensive",
+             "count", "guidance_regions", "targets", "robustness")
 
     def header(self) -> HTML:
         return self._header(f"{self.L('overview')} · {self.res.manifest.get('title', '')}")

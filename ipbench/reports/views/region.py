@@ -19,6 +19,10 @@ class RegionView(ApplicantTables, ReportView):
     SECTIONS = ("summary", "ranking_map", "matching_pairs", "situation", "dynamics", "quality",
                 "ls_applicants", "intensive", "peers", "guidance", "targets", "robustness",
                 "methods")
+    #: appendix terms its sections can use (:data:`ipbench.reports.methods.USES`)
+    TERMS = ("normalisation", "weighting", "aggregation", "coupling", "lagging", "lq_regions",
+             "concentration_regions", "growth", "elasticity", "gravity", "quality", "intensive",
+             "count", "peers", "lq_industries", "guidance_industries", "targets", "robustness")
 
     @property
     def name(self) -> str:
