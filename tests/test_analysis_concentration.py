@@ -100,6 +100,15 @@ def test_describe_concentration():
     assert "Nantong (60.0%)" in s.en and "moderately uneven" in s.en
 
 
+def test_gini_shown_beside_its_band_falls_in_it():
+    # two units: G = |a − b| / (2(a + b)); a = 1, b = 1.4008/0.5992 gives G = 0.2004, in
+    # (0.2, 0.3] 比较均衡: "0.20" would read as 高度均衡 [0, 0.2], so more places are shown
+    s = describe_concentration(pd.Series({"a": 1.0, "b": 1.4008 / 0.5992}))
+    assert "比较均衡（基尼系数0.2004；" in s.zh and "fairly even (Gini 0.2004;" in s.en
+    s = describe_concentration(pd.Series({"a": 1.0, "b": 1.5}))  # G = 0.1: two places as usual
+    assert "高度均衡（基尼系数0.10；" in s.zh
+
+
 @settings(max_examples=60, deadline=None)
 @given(positive_lists)
 def test_properties_gini_hhi_shares(xs):

@@ -15,18 +15,18 @@ from ipbench._checks import as_frame, check_finite, check_nonnegative
 from ipbench.analysis._inputs import align, as_series
 from ipbench.analysis.interpretation import Sentence, label, pct
 from ipbench.errors import InputError
+from ipbench.matching import Bands
 
 # Gini bands used only for wording (not for computing): the bands commonly quoted in the
 # Chinese literature after the UN convention [M]. HHI is reported with its equal-share floor
 # 1/n and as the "numbers-equivalent" 1/H (Adelman 1969, Rev. Econ. Stat. 51(1):99) rather
 # than with the DOJ/FTC market bands, which are meant for firms in a market, not regions.
-GINI_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.2, "高度均衡", "highly even"),
-    (0.3, "比较均衡", "fairly even"),
-    (0.4, "相对合理", "moderately uneven"),
-    (0.5, "差距较大", "uneven"),
-    (1.0, "高度集中", "highly concentrated"),
-)
+#: Gini bands used only for wording, closed on the right: [0, 0.2] 高度均衡 … (0.5, 1] 高度集中;
+#: sentences show G with two places, more where rounding would cross a band edge (Bands.text)
+GINI_BANDS = Bands((0.0, 0.2, 0.3, 0.4, 0.5, 1.0),
+                   ("高度均衡", "比较均衡", "相对合理", "差距较大", "高度集中"),
+                   ("highly even", "fairly even", "moderately uneven", "uneven", "highly concentrated"),
+                   "right", "gini")
 
 
 def _values(x: Any, name: str) -> pd.Series:
@@ -169,13 +169,6 @@ def location_quotients(
     return pd.DataFrame(out, index=A.index)
 
 
-def _band(value: float, bands: tuple[tuple[float, str, str], ...]) -> tuple[str, str]:
-    for upper, zh, en in bands:
-        if value <= upper:
-            return zh, en
-    return bands[-1][1], bands[-1][2]
-
-
 def describe_concentration(
     x: Any,
     what: tuple[str, str] = ("知识产权", "IP"),
@@ -187,12 +180,14 @@ def describe_concentration(
     k = min(k, len(s))
     g, h = gini(s), hhi(s)
     cr = concentration_ratio(s, k)
-    gz, ge = _band(g, GINI_BANDS)
+    band = int(GINI_BANDS.classify([g])[0]) - 1
+    gz, ge = GINI_BANDS.labels_zh[band], GINI_BANDS.labels_en[band]
+    g_text = GINI_BANDS.text([g])[0]  # two places, more where rounding would cross a band edge
     top = s.idxmax()
     return Sentence(
-        zh=f"{what[0]}在{len(s)}个单元间的分布{gz}（基尼系数{g:.2f}；HHI {h:.3f}，相当于{1 / h:.1f}个"
+        zh=f"{what[0]}在{len(s)}个单元间的分布{gz}（基尼系数{g_text}；HHI {h:.3f}，相当于{1 / h:.1f}个"
         f"等规模单元），前{k}位合计占{pct(cr)}，{label(top, names, 'zh')}居首（{pct(s[top] / s.sum())}）。",
-        en=f"The distribution of {what[1]} over {len(s)} units is {ge} (Gini {g:.2f}; HHI {h:.3f},"
+        en=f"The distribution of {what[1]} over {len(s)} units is {ge} (Gini {g_text}; HHI {h:.3f},"
         f" equivalent to {1 / h:.1f} equal-sized units); the top {k} hold {pct(cr)}, led by"
         f" {label(top, names, 'en')} ({pct(s[top] / s.sum())}).",
     )

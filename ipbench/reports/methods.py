@@ -355,12 +355,9 @@ def concentration_text() -> tuple[str, str]:
     bands that word the sentences (``GINI_BANDS``, closed on the right)."""
     from ipbench.analysis.concentration import GINI_BANDS
 
-    lo, zh, en = 0.0, [], []
-    for i, (hi, z, e) in enumerate(GINI_BANDS):
-        left = "[" if i == 0 else "("
-        zh.append(f"{left}{lo:g},{hi:g}]{z}")
-        en.append(f"{left}{lo:g}, {hi:g}] {e}")
-        lo = hi
+    zh = GINI_BANDS.intervals()
+    zh, en = ([f"{sp}{lab}" for sp, lab in zip(zh, GINI_BANDS.labels_zh, strict=True)],
+              [f"{sp} {lab}" for sp, lab in zip(zh, GINI_BANDS.labels_en, strict=True)])
     return ("基尼系数 G=Σ_iΣ_j|x_i−x_j|/(2n²x̄)（总体式）；赫芬达尔指数 HHI=Σs_i²（s 为份额，下限 1/n），1/HHI 为"
             f"等效的等规模单元数；CRk=前k位份额之和。文字描述按基尼系数分档：{'；'.join(zh)}。",
             "Gini G=Σ_iΣ_j|x_i−x_j|/(2n²x̄) (population form); HHI=Σs_i² (s the shares, floor 1/n),"
