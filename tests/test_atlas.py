@@ -158,6 +158,8 @@ def test_provincial_payload_has_every_variable_and_the_inset(provinces_html):
     lon, lat = p["line"]
     assert None in lon and min(x for x in lat if x is not None) < 5  # the southern dashes
     assert p["gravity"]["years"] == list(range(2011, 2024))
+    # the centres are said to be weighted by a named variable, not by its code
+    assert p["gravity"]["ip_var"] == ["发明专利授权量", "Invention patent grants"]
 
 
 def test_ranks_follow_direction_and_share_ties():

@@ -354,8 +354,17 @@ def gravity(res: Any) -> dict[str, Any] | None:
             "ip": [_sig(g[ip[0]], 6), _sig(g[ip[1]], 6)],
             "ind": [_sig(g["industry_lon"], 6), _sig(g["industry_lat"], 6)] if has_ind else None,
             "km": _sig(g["distance_km"], 4) if "distance_km" in g else None,
-            "ip_var": dyn.get("ip") or "patent_grant_invention",
-            "ind_var": (dyn.get("industry") or "value_added") if has_ind else None}
+            "ip_var": _variable_names(dyn.get("ip") or "patent_grant_invention"),
+            "ind_var": _variable_names(dyn.get("industry") or "value_added") if has_ind else None}
+
+
+def _variable_names(code: str) -> list[str]:
+    """[中文, English] name of a facts variable (data/variables.yaml), the code when unknown:
+    the page names what weighted the centres, not the variable's code."""
+    from ipbench.reports.views.base import _variables
+
+    v = _variables().get(str(code))
+    return [v[0], v[1]] if v else [str(code), str(code)]
 
 
 # ---------------------------------------------------------------------------- page
@@ -732,7 +741,7 @@ _SCRIPT = r"""
   if (A.gravity) {
     document.getElementById('atlas-gravity-def').textContent =
       T('gravity') + ': ' + A.texts[A.gravity.ind_var ? 'gravity_def' : 'gravity_def_ip'][L]
-        .replace('{ip}', A.gravity.ip_var).replace('{ind}', A.gravity.ind_var);
+        .replace('{ip}', A.gravity.ip_var[L]).replace('{ind}', A.gravity.ind_var ? A.gravity.ind_var[L] : '');
   } else {
     gravBox.parentNode.style.display = 'none';
   }

@@ -73,6 +73,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "scope": ("评价范围", "Scope"),
     "regions": ("区域", "Regions"),
     "industries": ("产业", "Industries"),
+    "key_industries": ("重点产业", "Key industries"),
+    "no_key_industries": ("未设（仅全行业合计）", "none (whole economy only)"),
     "years": ("年份范围", "Years"),
     "base_year": ("基准年", "Base year"),
     "status": ("状态", "Status"),

@@ -59,7 +59,8 @@ def index_page(manifest: dict[str, Any], entries: list[dict[str, Any]],
     parts.append(editions)
     facts = [
         ("regions", len(scope.get("regions", []))),
-        ("industries", len([i for i in scope.get("industries", []) if i != "ALL"])),
+        ("key_industries", len([i for i in scope.get("industries", []) if i != "ALL"])
+         or label("no_key_industries", lang)),
         ("years", f"{scope.get('years', {}).get('first')}–{scope.get('years', {}).get('last')}"),
         ("base_year", scope.get("base_year")),
         ("reference", (region_names or {}).get(str(scope.get("reference")),
