@@ -149,6 +149,12 @@ def test_workbook_has_bilingual_headers(demo):
     for name in ("耦合协调度", "耦合协调度演变", "等级变化"):
         heads = [str(c.value) for c in next(wb[name].iter_rows(max_row=1))]
         assert not [h for h in heads if "_text" in h], heads
+    # every header is named in both languages (CR1, R² read the same in both), no code names
+    # (role, lon, bearing, pair_zh, how_zh … were left as they are in the tables)
+    raw = {ws.title: [h for h in next(ws.iter_rows(max_row=1, values_only=True))
+                      if h is not None and " / " not in str(h) and str(h) not in ("CR1", "CR3", "CR5", "R²")]
+           for ws in wb.worksheets if ws.title != "说明"}
+    assert not {k: v for k, v in raw.items() if v}, raw
 
 
 def test_workbook_is_formatted_for_officials(demo):

@@ -92,13 +92,21 @@ GUIDANCE_FILES = {"guidance_industries": "guidance.xlsx",
 #: columns whose code means something else in one table (table → column → label key)
 COLUMN_LABELS: dict[str, dict[str, str]] = {
     "situation_shares": {"ip": "ip_measure", "industry": "industry_measure"},
-    "intensive_industries": {"intensive": "is_intensive"},
     "intensive_regions": {"intensive": "is_intensive"},
     "intensive_region_industry": {"intensive": "is_intensive"},
     "guidance_industries": {"unit": "unit_code"},
     "guidance_regions": {"unit": "unit_code"},
-    "coupling": {"grade": "grade_no"},
+    "coupling": {"grade": "grade_no", "pair_zh": "pair_name_zh", "pair_en": "pair_name_en"},
     "catalogue": {"code": "indicator_code"},
+    "dynamics_growth": {"role": "variable_role"},
+    "dynamics_cagr": {"role": "variable_role"},
+    "dynamics_gravity": {"lon": "centre_lon", "lat": "centre_lat", "cumulative_km": "cumulative_km",
+                         "bearing": "bearing_deg"},
+    "intensive_industries": {"intensive": "is_intensive", "basis": "intensive_basis"},
+    "targets": {"linear_on_track": "linear_on_track", "cagr_on_track": "cagr_on_track"},
+    "skipped": {"part": "skip_part_col", "key": "skip_key_col", "missing": "skip_missing_col",
+                "reason_zh": "skip_reason_zh", "reason_en": "skip_reason_en", "how": "skip_how_en",
+                "how_zh": "skip_how_zh"},
 }
 
 #: tables whose columns are indicator or subsystem codes (named by the catalogue, with units)
