@@ -54,7 +54,11 @@ def test_intensive_share_and_sentence():
     assert s.zh.startswith("4个单元中3个（75%）为知识产权密集型：医药制造业、C39等")
     assert "pharmaceuticals, C39, …" in s.en
     none = describe_intensive(ip_intensive(patents, employment, density_threshold=1e6))
-    assert "没有单元" in none.zh and "None of the 4" in none.en
+    assert "4个单元中没有一个" in none.zh and "None of the 4 units" in none.en
+    # the sentence names what its rows are: industries, regions, regions within an industry
+    s = describe_intensive(t, units="industries")
+    assert s.zh.startswith("4个产业中3个") and s.en.startswith("3 of 4 industries")
+    assert describe_intensive(t, units="regions_in_industry").zh.startswith("本产业内4个区域中3个")
 
 
 def test_basis_is_explicit_and_changes_the_threshold():

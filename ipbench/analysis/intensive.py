@@ -149,10 +149,17 @@ def intensive_share(value_added: Any, intensive: Any, total: float | None = None
     return float(va[flag.to_numpy()].sum() / tot)
 
 
+#: what the units of a table are, for its sentence: (中文 noun, English plural)
+UNIT_NOUNS = {"units": ("单元", "units"), "regions": ("区域", "regions"),
+              "industries": ("产业", "industries"),
+              "regions_in_industry": ("本产业内的区域", "regions within the industry")}
+
+
 def describe_intensive(table: pd.DataFrame, names: Mapping[Any, Any] | None = None, max_listed: int = 5,
-                       basis: str | None = None) -> Sentence:
+                       basis: str | None = None, units: str = "units") -> Sentence:
     """Sentence listing the IP-intensive units (up to ``max_listed``, densest first); with
-    ``basis`` (a key of :data:`BASES`) it says what the threshold is."""
+    ``basis`` (a key of :data:`BASES`) it says what the threshold is; ``units`` (a key of
+    :data:`UNIT_NOUNS`) names what the table's rows are."""
     for col in ("intensive", "density", "density_threshold", "scale_threshold"):
         if col not in table.columns:
             raise InputError(f"describe_intensive needs the frame from ip_intensive(); {col!r} missing")
@@ -160,18 +167,21 @@ def describe_intensive(table: pd.DataFrame, names: Mapping[Any, Any] | None = No
     b_zh, b_en = (f"；{BASES[basis][0]}", f"; {BASES[basis][1]}") if basis in BASES else ("", "")
     thr = float(table["density_threshold"].iloc[0])
     n, k = len(table), len(hits)
+    noun_zh, noun_en = UNIT_NOUNS[units]
+    inside = noun_zh.startswith("本产业内")
+    head_zh = f"本产业内{n}个区域" if inside else f"{n}个{noun_zh}"
     if k == 0:
         return Sentence(
-            zh=f"{n}个单元中没有单元同时达到发明专利密集度（>{num(thr)}件/万人）和规模门槛{b_zh}。",
-            en=f"None of the {n} units passes both the invention-patent density (> {num(thr)}"
+            zh=f"{head_zh}中没有一个同时达到发明专利密集度（>{num(thr)}件/万人）和规模门槛{b_zh}。",
+            en=f"None of the {n} {noun_en} passes both the invention-patent density (> {num(thr)}"
             f" per 10,000 employees) and the scale threshold{b_en}.",
         )
     shown = hits.index[:max_listed]
     more_zh = "等" if k > max_listed else ""
     more_en = ", …" if k > max_listed else ""
     return Sentence(
-        zh=f"{n}个单元中{k}个（{pct(k / n, 0)}）为知识产权密集型：{'、'.join(label(u, names, 'zh') for u in shown)}{more_zh}"
+        zh=f"{head_zh}中{k}个（{pct(k / n, 0)}）为知识产权密集型：{'、'.join(label(u, names, 'zh') for u in shown)}{more_zh}"
         f"（发明专利密集度门槛{num(thr)}件/万名从业人员{b_zh}）。",
-        en=f"{k} of {n} units ({pct(k / n, 0)}) are IP-intensive: {', '.join(label(u, names, 'en') for u in shown)}{more_en}"
+        en=f"{k} of {n} {noun_en} ({pct(k / n, 0)}) are IP-intensive: {', '.join(label(u, names, 'en') for u in shown)}{more_en}"
         f" (density threshold {num(thr)} invention patents per 10,000 employees{b_en}).",
     )

@@ -64,7 +64,7 @@ def intensive(ctx: StepContext) -> dict[str, Any]:
     reg_t = ii.ip_intensive(allr["patents"], allr["employment"], reference=ref, **args)
     reg_t["window"] = f"{years[0]}-{years[-1]}"
     out: dict[str, Any] = {"intensive_regions": reg_t.rename_axis("region_code").reset_index()}
-    rows = [("", "regions", ii.describe_intensive(reg_t, names))]
+    rows = [("", "regions", ii.describe_intensive(reg_t, names, units="regions"))]
     inds = [i for i in scope.industries if i != "ALL"]
     byind = regs[regs.index.get_level_values("industry_code").isin(inds)]
     if not inds or byind.empty:
@@ -81,13 +81,15 @@ def intensive(ctx: StepContext) -> dict[str, Any]:
         ind_t["window"] = f"{years[0]}-{years[-1]}"
         ind_t["basis"] = spec.basis
         out["intensive_industries"] = ind_t.rename_axis("industry_code").reset_index()
-        rows.append(("", "industries", ii.describe_intensive(ind_t, ind_names, basis=spec.basis)))
+        rows.append(("", "industries", ii.describe_intensive(ind_t, ind_names, basis=spec.basis,
+                                                                units="industries")))
         within = []
         for code, g in byind.groupby(level="industry_code"):
             t = ii.ip_intensive(g.droplevel("industry_code")["patents"],
                                 g.droplevel("industry_code")["employment"], **args)
             within.append(t.rename_axis("region_code").reset_index().assign(industry_code=code))
-            rows.append((code, "regions_in_industry", ii.describe_intensive(t, names)))
+            rows.append((code, "regions_in_industry",
+                         ii.describe_intensive(t, names, units="regions_in_industry")))
         out["intensive_region_industry"] = pd.concat(within, ignore_index=True)
         try:
             out["intensive_share"] = intensive_share(ctx, set(ind_t.index[ind_t["intensive"]]))
