@@ -169,6 +169,8 @@ def test_methods_appendix_formulas_are_the_runs(demo_results):
     b = np.polyfit(np.log(wide["rd_expenditure"]), np.log(wide["patent_grant_invention"]), 1)[0]
     el = demo_results["dynamics_elasticity"].set_index("sample")
     assert el.at["pooled", "coef"] == pytest.approx(b) and el.at["pooled", "n"] == len(wide)
+    assert "b±z·s.e.（正态近似）" in rows["弹性"]  # robust intervals are statsmodels' z intervals
+    assert el.at["pooled", "ci_low"] == pytest.approx(b - 1.959964 * el.at["pooled", "std_err"])
     assert "重心" in rows and "增长率与年均复合增长率" in rows
     # other settings are stated as they are, not as min-max and entropy
     assert normalisation_text({"method": "zscore", "across": "year"})[0].startswith("Z分数")

@@ -222,8 +222,9 @@ def elasticity(y: Any, x: Any, alpha: float = 0.05, cov_type: str = "nonrobust")
     """Elasticity of ``y`` (e.g. invention grants) to ``x`` (e.g. R&D expenditure).
 
     OLS of ln y_i = a + b ln x_i + e_i (statsmodels); b is the elasticity (% change in y per
-    1 % change in x) with a (1 − alpha) t-interval b ± t_{n−2} s.e.(b) (``cov_type`` e.g.
-    "HC1" for heteroskedasticity-robust errors, see statsmodels ``OLS.fit``). Units with a
+    1 % change in x) with a (1 − alpha) interval: b ± t_{n−2} s.e.(b) for ``cov_type=
+    "nonrobust"``, b ± z s.e.(b) (statsmodels' normal approximation) for robust errors such
+    as "HC1" (see statsmodels ``OLS.fit``). Units with a
     missing y or x are dropped and counted (``n_dropped``); zero or negative values raise
     (the log is undefined). Units may be regions, years or region-years (pooled).
     """

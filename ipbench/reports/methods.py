@@ -321,8 +321,11 @@ def dynamics_rows(spec: dict[str, Any]) -> list[tuple[str, Row]]:
     :mod:`ipbench.analysis.dynamics`) with the run's settings (params ``dynamics``)."""
     alpha, cov = float(spec.get("alpha", 0.05)), str(spec.get("cov_type", "HC1"))
     lvl = f"{100 * (1 - alpha):g}%"
-    se_zh = "普通OLS标准误" if cov == "nonrobust" else f"{cov} 异方差稳健标准误"
-    se_en = "ordinary OLS standard errors" if cov == "nonrobust" else f"{cov} heteroskedasticity-robust standard errors"
+    if cov == "nonrobust":
+        se_zh, se_en = "b±t_(n−2)·s.e.，普通OLS标准误", "b±t_(n−2)·s.e. with ordinary OLS standard errors"
+    else:  # statsmodels draws robust intervals from the normal distribution
+        se_zh = f"b±z·s.e.（正态近似），{cov} 异方差稳健标准误"
+        se_en = f"b±z·s.e. (normal approximation) with {cov} heteroskedasticity-robust standard errors"
     return [
         ("growth", (("增长率与年均复合增长率", "Growth and CAGR"),
                     ("增长率 g_t=x_t/x_(t−1)−1（缺年不跨年计算）；年均复合增长率 CAGR=(x_末/x_初)^(1/年数)−1。",
@@ -330,11 +333,11 @@ def dynamics_rows(spec: dict[str, Any]) -> list[tuple[str, Row]]:
                     ("标准定义", "standard definitions"))),
         ("elasticity", (("弹性", "Elasticity"),
                         (f"ln y=a+b·ln x 的 OLS 估计，b 为弹性（x 增长1%时 y 增长的百分比）；全部区域×年份合并为一个样本"
-                         f"（混合回归，未控制区域与年份效应），另列基准年截面；{lvl}置信区间 b±t·s.e.，{se_zh}。同一区域各年"
+                         f"（混合回归，未控制区域与年份效应），另列基准年截面；{lvl}置信区间 {se_zh}。同一区域各年"
                          "的误差相关时，该区间偏窄。区间在1以上为富有弹性，在1以下为缺乏弹性，含1为与单位弹性无显著差异。",
                          f"OLS of ln y=a+b·ln x, b the elasticity (% change of y per 1 % of x); all region-years as one"
                          f" sample (pooled, no region or year effects), the base year's cross-section beside it; {lvl}"
-                         f" interval b±t·s.e. with {se_en}. Where a region's errors are correlated over years the"
+                         f" interval {se_en}. Where a region's errors are correlated over years the"
                          " interval is too narrow. Above 1 = elastic, below 1 = inelastic, containing 1 = not"
                          " distinguishable from unit elasticity."),
                         (f"ipbench.analysis.dynamics（statsmodels OLS，参数 dynamics.alpha={alpha:g}、dynamics.cov_type={cov}）",
