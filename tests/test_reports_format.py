@@ -144,6 +144,7 @@ def test_methods_appendix_formulas_are_the_runs(demo_results):
     rows = {t: d for t, d, _ in methods_rows(demo_results, "zh")}
     assert "x'=100·(x−min)/(max−min)" in rows["指标标准化"] and "取值 0–100；" in rows["指标标准化"]
     assert rows["指标赋权"].startswith("熵值法") and "故综合得分=Σ_j μ_j x'_j" in rows["综合集成"]
+    assert "指标→子系统→维度→综合" in rows["综合集成"]  # the demo's tree has dimensions (indicators.hierarchy)
     w = demo_results["weights"].set_index("indicator")["weight"]
     x = demo_results["normalized"].set_index(["region_code", "year"])[w.index]
     comp = demo_results["composite"].set_index(["region_code", "year"])["score"]

@@ -93,7 +93,8 @@ def methods_rows(res: Results, lang: str = "zh", terms: Sequence[str] | None = N
           "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2; OECD/JRC 2008 Handbook, sec. 5"))),
         ("weighting", (("指标赋权", "Weighting"), weighting_text(p["weighting"]),
          WEIGHTING_SOURCES.get(p["weighting"].get("method", "entropy"), WEIGHTING_SOURCES["entropy"]))),
-        ("aggregation", (("综合集成", "Aggregation"), aggregation_text(agg),
+        ("aggregation", (("综合集成", "Aggregation"),
+         aggregation_text(agg, bool((p.get("indicators") or {}).get("hierarchy"))),
          ("OECD/JRC 2008 Handbook, 6节; ipbench params 'aggregation'",
           "OECD/JRC 2008 Handbook, sec. 6; ipbench params 'aggregation'"))),
         *(("coupling", r) for r in coupling_rows(p.get("matching") or [], norm)),
@@ -178,7 +179,8 @@ def methods_rows(res: Results, lang: str = "zh", terms: Sequence[str] | None = N
 
     rows.append(("count", (LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"])))
     i = 1 if en else 0
-    return [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, terms)]
+    out = [(t[i], d[i], s[i]) for key, (t, d, s) in rows if uses(res, key, terms)]
+    return list(dict.fromkeys(out))  # a row shared by two terms (concentration) once
 
 
 ACROSS = {"panel": ("全部区域与年份合并计算（各年可比）", "all regions and years pooled (years comparable)"),
@@ -358,9 +360,9 @@ def concentration_text() -> tuple[str, str]:
     bands that word the sentences (``GINI_BANDS``, closed on the right)."""
     from ipbench.analysis.concentration import GINI_BANDS
 
-    zh = GINI_BANDS.intervals()
-    zh, en = ([f"{sp}{lab}" for sp, lab in zip(zh, GINI_BANDS.labels_zh, strict=True)],
-              [f"{sp} {lab}" for sp, lab in zip(zh, GINI_BANDS.labels_en, strict=True)])
+    spans = GINI_BANDS.intervals()
+    zh = [f"{sp}{lab}" for sp, lab in zip(spans, GINI_BANDS.labels_zh, strict=True)]
+    en = [f"{sp} {lab}" for sp, lab in zip(spans, GINI_BANDS.labels_en, strict=True)]
     return ("基尼系数 G=Σ_iΣ_j|x_i−x_j|/(2n²x̄)（总体式）；赫芬达尔指数 HHI=Σs_i²（s 为份额，下限 1/n），1/HHI 为"
             f"等效的等规模单元数；CRk=前k位份额之和。文字描述按基尼系数分档：{'；'.join(zh)}。",
             "Gini G=Σ_iΣ_j|x_i−x_j|/(2n²x̄) (population form); HHI=Σs_i² (s the shares, floor 1/n),"
@@ -397,20 +399,22 @@ def quality_text(spec: dict[str, Any], computed: Sequence[str] = tuple(QUALITY_D
             f" regions in the year (0–1, cost indicators reversed), {w_en}.")
 
 
-def aggregation_text(method: str) -> tuple[str, str]:
-    """The aggregation up the indicator tree (params ``aggregation.method``;
+def aggregation_text(method: str, dimensions: bool = False) -> tuple[str, str]:
+    """The aggregation up the indicator tree (params ``aggregation.method``; ``dimensions``:
+    the tree has a dimension level, params ``indicators.hierarchy``;
     :func:`ipbench.steps.aggregate.aggregate_panel`)."""
     share = ("w_c 为下级 c 所含指标的权重之和占本级的比重",
              "w_c = the summed weights of the indicators under c, as a share of the level's")
+    tree_zh = "指标→子系统→维度→综合" if dimensions else "指标→子系统→综合"
+    tree_en = "indicators → subsystems → dimensions → composite" if dimensions else \
+        "indicators → subsystems → composite"
     if method == "geometric":
-        return (f"加权几何平均：指标→子系统→综合逐级集成，每级得分 U=Π x_c^(w_c)（{share[0]}）。",
-                f"weighted geometric mean: indicators → subsystems → composite, each level's score"
-                f" U=Π x_c^(w_c) ({share[1]}).")
-    return (f"加权算术平均：指标→子系统→综合逐级集成，每级得分 U=Σ w_c x_c（{share[0]}），"
+        return (f"加权几何平均：{tree_zh}逐级集成，每级得分 U=Π x_c^(w_c)（{share[0]}）。",
+                f"weighted geometric mean: {tree_en}, each level's score U=Π x_c^(w_c) ({share[1]}).")
+    return (f"加权算术平均：{tree_zh}逐级集成，每级得分 U=Σ w_c x_c（{share[0]}），"
             "故综合得分=Σ_j μ_j x'_j（μ 为指标权重，x' 为标准化值）。",
-            f"weighted arithmetic mean: indicators → subsystems → composite, each level's score"
-            f" U=Σ w_c x_c ({share[1]}), so the composite = Σ_j μ_j x'_j (μ the indicator weights,"
-            " x' the normalised values).")
+            f"weighted arithmetic mean: {tree_en}, each level's score U=Σ w_c x_c ({share[1]}), so the"
+            " composite = Σ_j μ_j x'_j (μ the indicator weights, x' the normalised values).")
 
 
 def coupling_rows(pairs: Sequence[dict[str, Any]], norm: dict[str, Any] | None = None) -> list[Row]:
