@@ -64,7 +64,7 @@ def test_composite_by_hand():
     r3 = quality_composite(X.drop(columns="high_value_per_10k"), directions=[1, -1])
     assert r3.composite.to_list() == pytest.approx([0.5, 0.75, 0.25])
     s = describe_quality(r2, "C", names={"C": ("南通市", "Nantong")})
-    assert s.zh == "南通市布局质量综合得分0.60，在3个单元中排第2，相对优势在单位研发投入专利产出，短板在发明专利占比。"
+    assert s.zh == "南通市布局质量综合得分0.60，在3个区域中排第2，相对优势在单位研发投入专利产出，短板在发明专利占比。"
     assert "rank 2 of 3" in s.en
     assert "dropped (no data): high_value_per_10k" in r.summary()
 

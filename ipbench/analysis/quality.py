@@ -169,6 +169,6 @@ def describe_quality(result: QualityComposite, unit: Any, names: Mapping[Any, An
     tail_zh = f"，相对优势在{bz}，短板在{wz}" if best != worst else ""
     tail_en = f"; relatively strongest on {be}, weakest on {we}" if best != worst else ""
     return Sentence(
-        zh=f"{label(unit, names, 'zh')}布局质量综合得分{q:.2f}，在{n}个单元中排第{r}{tail_zh}。",
+        zh=f"{label(unit, names, 'zh')}布局质量综合得分{q:.2f}，在{n}个区域中排第{r}{tail_zh}。",
         en=f"{label(unit, names, 'en')} scores {q:.2f} on layout quality, rank {r} of {n}{tail_en}.",
     )
