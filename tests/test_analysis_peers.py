@@ -26,7 +26,7 @@ def test_peer_comparison_by_hand():
     assert cost["best"] == 8.0 and cost["gap_to_best"] == pytest.approx(2.0)
     assert cost["rank"] == 2 and not cost["better_than_reference"]
     s = describe_peers(t, ("南通市", "Nantong"), labels={"inv_per_10k": ("每万人发明专利", "inventions per 10k")})
-    assert s.zh == "在3个同类单元中，南通市的cost_days排名最高（第2位），每万人发明专利排名最低（第3位）；2项指标中1项优于全国。"
+    assert s.zh == "在对标组3个单元（含本单元）中，南通市的cost_days排名最高（第2位），每万人发明专利排名最低（第3位）；2项指标中1项优于全国。"
     assert "better than the national level on 1 of 2" in s.en
 
 
@@ -58,7 +58,7 @@ def test_equal_shares_tie_and_are_never_called_a_win():
     assert t.loc["per_10k", "tied"] == 1 and t.loc["per_10k", "rank"] == 4
     s = describe_peers(t, ("南通市", "Nantong"), labels={"high_value_share": ("高价值占比", "hv share"),
                                                         "per_10k": ("每万人", "per 10k")})
-    assert "高价值占比排名最高" not in s.zh and "1项指标所有同类单元持平" in s.zh
+    assert "高价值占比排名最高" not in s.zh and "1项指标全组持平" in s.zh
     assert "whole group ties on 1" in s.en
 
 

@@ -163,17 +163,17 @@ def describe_peers(
         return f"#{r}, tied by {n}" if n > 1 else f"#{r}"
 
     if t.empty:
-        zh = f"在{n_peers}个同类单元中，{zh_u}的各项指标与同类单元持平"
-        en = f"Among {n_peers} peers, {en_u} is level with the group on every indicator"
+        zh = f"在对标组{n_peers}个单元（含本单元）中，{zh_u}的各项指标与同组持平"
+        en = f"In its peer group of {n_peers} (itself included), {en_u} is level with the group on every indicator"
     else:
         best_i, worst_i = t["rank"].idxmin(), t["rank"].idxmax()
-        zh = (f"在{n_peers}个同类单元中，{zh_u}的{label(best_i, labels, 'zh')}排名最高（{place(best_i, 'zh')}），"
+        zh = (f"在对标组{n_peers}个单元（含本单元）中，{zh_u}的{label(best_i, labels, 'zh')}排名最高（{place(best_i, 'zh')}），"
               f"{label(worst_i, labels, 'zh')}排名最低（{place(worst_i, 'zh')}）")
-        en = (f"Among {n_peers} peers, {en_u} ranks highest on {label(best_i, labels, 'en')} ({place(best_i, 'en')})"
+        en = (f"In its peer group of {n_peers} (itself included), {en_u} ranks highest on {label(best_i, labels, 'en')} ({place(best_i, 'en')})"
               f" and lowest on {label(worst_i, labels, 'en')} ({place(worst_i, 'en')})")
         n_level = int(level.sum())
         if n_level:
-            zh += f"；{n_level}项指标所有同类单元持平"
+            zh += f"；{n_level}项指标全组持平"
             en += f"; the whole group ties on {n_level} indicator(s)"
     if "better_than_reference" in table.columns:
         comp = table["better_than_reference"].dropna()
