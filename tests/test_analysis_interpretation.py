@@ -51,7 +51,8 @@ def test_ranking_sentences_call_ties_ties():
     assert s.loc["a", "zh"] == "2024年甲市综合得分0.50，在3个区域中排并列第1位。"
     assert s.loc["c", "en"] == "In 2024, C scores 0.20, #3 of 3 regions."
     e = extremes_sentence(t, 2024)
-    assert "甲市、乙市综合得分最高" in e["zh"].iloc[0]
+    assert "甲市、乙市并列综合得分最高" in e["zh"].iloc[0] and "丙市最低" in e["zh"].iloc[0]
+    assert e["en"].iloc[0] == "In 2024, A and B tie for first (score 0.50) and C last (0.20) among 3 regions."
 
 
 def test_pair_sentences_name_the_pair():

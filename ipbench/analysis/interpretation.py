@@ -187,11 +187,15 @@ def extremes_sentence(table: Any, year: int) -> Any:
     t = table
     first = t[t["rank"] == t["rank"].min()]
     last = t[t["rank"] == t["rank"].max()]
-    zh = (f"{year}年，{len(t)}个区域中{'、'.join(first['name_zh'])}综合得分最高"
-          f"（{_fixed(first['score']).iloc[0]}），{'、'.join(last['name_zh'])}最低"
+    tie_top, tie_low = ("并列" if len(first) > 1 else ""), ("并列" if len(last) > 1 else "")
+    zh = (f"{year}年，{len(t)}个区域中{'、'.join(first['name_zh'])}{tie_top}综合得分最高"
+          f"（{_fixed(first['score']).iloc[0]}），{'、'.join(last['name_zh'])}{tie_low}最低"
           f"（{_fixed(last['score']).iloc[0]}）。")
-    en = (f"In {year}, {', '.join(first['name_en'])} rank(s) first (score"
-          f" {_fixed(first['score']).iloc[0]}) and {', '.join(last['name_en'])} last"
+    top_en = f"{' and '.join(first['name_en'])} tie for first" if len(first) > 1 else \
+        f"{first['name_en'].iloc[0]} ranks first"
+    low_en = f"{' and '.join(last['name_en'])} tie for last" if len(last) > 1 else \
+        f"{last['name_en'].iloc[0]} last"
+    en = (f"In {year}, {top_en} (score {_fixed(first['score']).iloc[0]}) and {low_en}"
           f" ({_fixed(last['score']).iloc[0]}) among {len(t)} regions.")
     return _frame([""], "ranking", [zh], [en])
 
