@@ -70,6 +70,15 @@ def test_situation_unknown_variable_names_the_key():
         situation(ctx)
 
 
+def test_english_variable_names_read_inside_sentences():
+    from ipbench.steps.situation import in_sentence
+
+    # "The distribution of Invention patent grants over 13 units" read oddly; acronyms stay
+    assert in_sentence("Invention patent grants") == "invention patent grants"
+    assert in_sentence("R&D expenditure") == "R&D expenditure" and in_sentence("GDP") == "GDP"
+    assert in_sentence("PCT applications") == "PCT applications"
+
+
 def test_targets_without_plan_targets_is_a_skip_saying_how():
     # the real provincial page said only "暂无数据" under 规划目标监测
     ctx = tiny_ctx({"patent_inforce_invention": [100, 50, 50]}, years=(2020, 2021, 2022),

@@ -33,15 +33,25 @@ def resolve(ctx: StepContext, roles: dict[str, str], section: str) -> dict[str, 
     return out
 
 
+def in_sentence(name: str) -> str:
+    """An English name as it reads inside a sentence: "Invention patent grants" → "invention
+    patent grants"; names that open with an acronym ("R&D expenditure", "GDP") are kept."""
+    first = name.split(" ", 1)[0]
+    if not first or any(ch.isupper() or ch.isdigit() or ch == "&" for ch in first[1:]):
+        return name
+    return name[0].lower() + name[1:]
+
+
 def variable_names(ctx: StepContext, variables: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """role → (中文, English) name of the variable from the project's vocabulary."""
+    """role → (中文, English) name of the variable from the project's vocabulary, the English
+    one as it reads inside the sentences these names go into (:func:`in_sentence`)."""
     from ipbench.data.variables import load_variables
 
     vocab = load_variables(ctx.project.variables)
     out = {}
     for role, var in variables.items():
         v = vocab.get(var)
-        out[role] = (v.zh, v.en) if v is not None else (var, var)
+        out[role] = (v.zh, in_sentence(v.en)) if v is not None else (var, var)
     return out
 
 
