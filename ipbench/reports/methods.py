@@ -165,12 +165,13 @@ def methods_rows(res: Results, lang: str = "zh", terms: Sequence[str] | None = N
     if uses(res, "lagging", terms):
         lag = p.get("lagging", {}) or {}
         firm = float(lag.get("firm_share", 0.8))
-        norms = "、".join(str(x) for x in (rob.get("normalisations") or [norm["method"]]))
+        listed = [str(x) for x in (rob.get("normalisations") or [norm["method"]])]
+        norms, norms_en = "、".join(listed), ", ".join(listed)
         rows.append(("lagging", (("滞后判断稳定性", "Firmness of the lagging-side call"),
                      (f"每对匹配关系在基准年以异常值处理开/关 × 标准化方法（{norms}）的各组合重算；与本次"
                       f"判断一致的组合占比 ≥ {firm:.0%}（参数 lagging.firm_share）为“稳定”，否则为“不稳定”。",
                       f"Each pair is recomputed in the base year with outlier treatment on/off ×"
-                      f" each normalisation ({norms}); the call is firm when at least {firm:.0%}"
+                      f" each normalisation ({norms_en}); the call is firm when at least {firm:.0%}"
                       " of the variants agree (params lagging.firm_share)."),
                      ("ipbench 的稳定性检验（ipbench.steps.lagging），变体取自排名稳健性的方法组合",
                       "ipbench's own check (ipbench.steps.lagging); the variants are those of the"
