@@ -162,20 +162,19 @@ def methods_rows(res: Results, lang: str = "zh", terms: Sequence[str] | None = N
          ("Saltelli et al. 2008, Global Sensitivity Analysis; OECD/JRC 2008 Handbook on"
           " Constructing Composite Indicators", "Saltelli et al. 2008; OECD/JRC 2008 Handbook"))),
     ]
-    if uses(res, "lagging", terms):
-        lag = p.get("lagging", {}) or {}
-        firm = float(lag.get("firm_share", 0.8))
-        listed = [str(x) for x in (rob.get("normalisations") or [norm["method"]])]
-        norms, norms_en = "、".join(listed), ", ".join(listed)
-        rows.append(("lagging", (("滞后判断稳定性", "Firmness of the lagging-side call"),
-                     (f"每对匹配关系在基准年以异常值处理开/关 × 标准化方法（{norms}）的各组合重算；与本次"
-                      f"判断一致的组合占比 ≥ {firm:.0%}（参数 lagging.firm_share）为“稳定”，否则为“不稳定”。",
-                      f"Each pair is recomputed in the base year with outlier treatment on/off ×"
-                      f" each normalisation ({norms_en}); the call is firm when at least {firm:.0%}"
-                      " of the variants agree (params lagging.firm_share)."),
-                     ("ipbench 的稳定性检验（ipbench.steps.lagging），变体取自排名稳健性的方法组合",
-                      "ipbench's own check (ipbench.steps.lagging); the variants are those of the"
-                      " rank robustness"))))
+    lag = p.get("lagging", {}) or {}
+    firm = float(lag.get("firm_share", 0.8))
+    listed = [str(x) for x in (rob.get("normalisations") or [norm["method"]])]
+    norms, norms_en = "、".join(listed), ", ".join(listed)
+    rows.append(("lagging", (("滞后判断稳定性", "Firmness of the lagging-side call"),
+                 (f"每对匹配关系在基准年以异常值处理开/关 × 标准化方法（{norms}）的各组合重算；与本次"
+                  f"判断一致的组合占比 ≥ {firm:.0%}（参数 lagging.firm_share）为“稳定”，否则为“不稳定”。",
+                  f"Each pair is recomputed in the base year with outlier treatment on/off ×"
+                  f" each normalisation ({norms_en}); the call is firm when at least {firm:.0%}"
+                  " of the variants agree (params lagging.firm_share)."),
+                 ("ipbench 的稳定性检验（ipbench.steps.lagging），变体取自排名稳健性的方法组合",
+                  "ipbench's own check (ipbench.steps.lagging); the variants are those of the"
+                  " rank robustness"))))
     from ipbench.reports.labels import LABELS
 
     rows.append(("count", (LABELS["ls_m_count"], LABELS["ls_m_count_def"], LABELS["ls_m_count_src"])))
@@ -224,8 +223,6 @@ WEIGHTING_FORMULAS = {
             "w_j∝s_jf·V_f/ΣV_g，归一化",
             "principal components: squared rotated (varimax) loadings scaled by factor variance,"
             " each indicator on its largest factor, w_j∝s_jf·V_f/ΣV_g, normalised"),
-    "ahp": ("层次分析法：专家判断矩阵的主特征向量，一致性比率 CR=CI/RI",
-            "AHP: principal eigenvector of the experts' judgment matrices, consistency ratio CR=CI/RI"),
 }
 WEIGHTING_SOURCES = {
     "entropy": ("李恒吉等, ChinaXiv:202102.00039V1, 2.2节", "Li Hengji et al., ChinaXiv:202102.00039V1, sec. 2.2"),
